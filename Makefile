@@ -1,0 +1,42 @@
+# Laget — the two commands a newcomer needs are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help demo test test-sqlite test-postgres lint bench venv vendor messages
+
+help:
+	@echo "make demo    run Laget with synthetic Oslo on SQLite (http://127.0.0.1:8000)"
+	@echo "make test    install what the tests need and run the whole suite on SQLite and PostgreSQL"
+	@echo "make lint    ruff, import layers"
+	@echo "make bench   benchmarks (see bench/README.md)"
+
+demo:
+	@scripts/demo.sh
+
+test:
+	@scripts/test.sh
+
+test-sqlite:
+	@scripts/test.sh sqlite
+
+test-postgres:
+	@scripts/test.sh postgres
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+
+bench: venv
+	@scripts/bench.sh
+
+venv:
+	@scripts/bootstrap.sh
+
+vendor:
+	scripts/vendor-assets.sh
+
+messages: venv
+	.venv/bin/python manage.py makemessages -l nb -l en --no-obsolete --no-location \
+		--ignore=.venv --ignore=var --ignore=node_modules --ignore=laget/web/static
+	.venv/bin/python manage.py compilemessages --ignore=.venv

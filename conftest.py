@@ -1,0 +1,51 @@
+"""Shared fixtures: agencies, users with memberships and TOTP devices, logged-in clients."""
+
+import os
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+from laget.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+
+hypothesis_settings.register_profile("dev", max_examples=100)
+hypothesis_settings.register_profile(
+    "ci", max_examples=200, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture
+def make_member(db):
+    """make_member(role, agency_type='bydel', district='030111') -> User with one membership."""
+
+    def make(role: str, agency_type: str = "bydel", district: str | None = "030111", **kwargs):
+        agency = kwargs.pop("agency", None) or AgencyFactory(type=agency_type,
+                                                             district_id=district)
+        user = UserFactory(**kwargs)
+        MembershipFactory(user=user, agency=agency, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(db):
+    """login(client, user): a verified session (password and second factor), as after the
+    real two-step login (which the accounts tests drive through the forms)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from laget.accounts.services import totp_device_set
+
+    def do(client: Client, user) -> Client:
+        device = user.totpdevice_set.filter(confirmed=True).first() or totp_device_set(
+            user=user, key_hex="3132333435363738393031323334353637383930")
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return do

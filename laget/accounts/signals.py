@@ -1,0 +1,9 @@
+"""Account events that higher layers (the audit log) listen to. Django's own auth signals cover
+login, failed login and logout; these cover what Django does not know about."""
+
+from django.dispatch import Signal
+
+# sender=User class; kwargs: request, user
+second_factor_failed = Signal()
+second_factor_enrolled = Signal()
+password_changed = Signal()

@@ -1,0 +1,47 @@
+"""The vocabulary of audit events: dotted action codes with a label for the auditor.
+
+audit_record() accepts only these codes, so a typo cannot create an action no one searches for.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN = "auth.login", _("Innlogging")
+    LOGIN_FAILED = "auth.login_failed", _("Mislykket innlogging")
+    LOCKED_OUT = "auth.locked_out", _("Utestengt etter gjentatte feil")
+    SECOND_FACTOR_FAILED = "auth.second_factor_failed", _("Feil engangskode")
+    SECOND_FACTOR_ENROLLED = "auth.second_factor_enrolled", _("Tofaktor registrert")
+    LOGOUT = "auth.logout", _("Utlogging")
+    PASSWORD_CHANGED = "auth.password_changed", _("Passord endret")
+    PERSON_LIST = "person.list", _("Personliste vist")
+    PERSON_SEARCH = "person.search", _("Personsøk")
+    PERSON_VIEW = "person.view", _("Person vist")
+    PERSON_CREATE = "person.create", _("Person registrert")
+    PERSON_UPDATE = "person.update", _("Person endret")
+    PERSON_LINK = "person.link", _("Virksomhet knyttet til person")
+    PERSON_ACCESS_DENIED = "person.access_denied", _("Avvist tilgang til person")
+    GUARDIAN_CREATE = "guardian.create", _("Foresatt registrert")
+    GUARDIAN_UPDATE = "guardian.update", _("Foresatt endret")
+    AUDIT_SEARCH = "audit.search", _("Hendelseslogg søkt")
+    DEMO_SEED = "demo.seed", _("Demodata lastet")
+
+
+class Outcome(models.TextChoices):
+    OK = "ok", _("Utført")
+    DENIED = "denied", _("Avvist")
+    FAILED = "failed", _("Mislyktes")
+
+
+class Purpose(models.TextChoices):
+    """Why personal data is read or written; declared by the code path, never typed by a user."""
+
+    FOREBYGGING = "forebygging", _("Koordinert forebygging")
+    OPPFOLGING = "oppfolging", _("Oppfølging av avtalte tiltak")
+    MELDING_BARNEVERN = "melding_barnevern", _("Melding til barnevernet")
+    STRAFFESAK = "straffesak", _("Straffesak")
+    FARE_LIV_HELSE = "fare_liv_helse", _("Avverge fare for liv eller helse")
+    REGISTRERING = "registrering", _("Registrering og vedlikehold av personopplysninger")
+    TILSYN = "tilsyn", _("Internkontroll og revisjon")
+    INNLOGGING = "innlogging", _("Innlogging og tilgangskontroll")

@@ -1,0 +1,67 @@
+"""Audit events: who did what to which personal data, when, why, on which basis.
+
+Rows are only ever inserted (audit_record); the notoritet work makes them a verifiable log.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from laget.accounts.models import Role
+from laget.audit.actions import Action, Outcome, Purpose
+from laget.core import clock
+
+
+class AuditEvent(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(_("tidspunkt"), default=clock.now, db_index=True)
+    action = models.CharField(_("handling"), max_length=60, choices=Action.choices, db_index=True)
+    outcome = models.CharField(
+        _("utfall"), max_length=10, choices=Outcome.choices, default=Outcome.OK
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("bruker"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    actor_label = models.CharField(_("brukernavn"), max_length=150, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("virksomhet"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    role = models.CharField(_("rolle"), max_length=20, blank=True)
+    object_type = models.CharField(_("objekttype"), max_length=60, blank=True)
+    object_id = models.CharField(_("objekt"), max_length=64, blank=True)
+    basis = models.CharField(_("rettsgrunnlag"), max_length=200, blank=True)
+    purpose = models.CharField(_("formål"), max_length=30, choices=Purpose.choices, blank=True)
+    request_id = models.CharField(_("forespørsel"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+    details = models.JSONField(_("detaljer"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("logghendelse")
+        verbose_name_plural = _("logghendelser")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["actor", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action}"
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
+
+class AuditEventPerson(models.Model):
+    """Which persons an event concerns (for innsyn). A plain id, not a foreign key: the log must
+    outlive a person's erasure."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subjects")
+    person_id = models.UUIDField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person_id"], name="audit_subject_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} → {self.person_id}"

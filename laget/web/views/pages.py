@@ -1,0 +1,146 @@
+"""Start page per role, the accessibility statement, district pages and error pages."""
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from laget.accounts.access import Actor, actor_required
+from laget.accounts.models import AgencyType, Role
+from laget.areas import selectors as area_selectors
+from laget.core import clock
+from laget.core.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Action:
+    title: Promise
+    text: Promise
+    url_name: str
+
+
+ROLE_INTRO = {
+    Role.CASEWORKER: _("Du følger opp barn og unge sammen med de andre tjenestene rundt dem."),
+    Role.COORDINATOR: _("Du samordner innsatsen rundt barn og unge i bydelen: du registrerer "
+                        "personer, setter sammen laget og holder planen samlet."),
+    Role.LEADER: _("Du har ansvar for virksomhetens medarbeidere i Laget og for hvem som har "
+                   "tilgang til hva."),
+    Role.ANALYST: _("Du ser på bydelene som helhet: befolkning og indikatorer, aldri "
+                    "enkeltpersoner."),
+    Role.AUDITOR: _("Du kontrollerer hvem som har sett og endret personopplysninger, og på "
+                    "hvilket grunnlag."),
+    Role.ADMIN: _("Du forvalter virksomheter, brukere og roller i Laget."),
+}
+
+AGENCY_INTRO = {
+    AgencyType.BYDEL: _("SaLTo-koordinatoren i bydelen eier den koordinerte planen."),
+    AgencyType.SKOLE: _("Skolen melder bekymringer og hendelser og følger opp sine oppgaver."),
+    AgencyType.BARNEVERN: _("Barnevernet følger opp barn under 15 år og unge med gjentatt "
+                            "alvorlig kriminalitet."),
+    AgencyType.POLITI: _("Politiet registrerer stans og kontroll og pågripelser og følger "
+                         "hurtigsporet for unge."),
+    AgencyType.NAV: _("NAV eier oppfølgingen etter løslatelse: arbeid, skole og bolig."),
+    AgencyType.KRIMINALOMSORG: _("Kriminalomsorgen overleverer før løslatelse og deler dato og "
+                                 "vilkår."),
+    AgencyType.KONFLIKTRAAD: _("Konfliktrådet gjennomfører ungdomsoppfølging og ungdomsstraff."),
+    AgencyType.HELSE: _("Helsetjenesten deltar i laget når den unge eller familien samtykker."),
+    AgencyType.FRITID: _("Fritidstilbudet tilbyr aktiviteter og registrerer deltakelse."),
+    AgencyType.DOMSTOL: _("Domstolen følger fristene i saker mot unge."),
+    AgencyType.BY: _("Byens fagenheter ser helheten på tvers av bydelene."),
+}
+
+PERSON_ACTIONS = [
+    Action(_("Personer"), _("Finn personer du følger opp, eller søk med fødselsnummer."),
+           "web:person_list"),
+    Action(_("Registrer person"), _("Registrer et barn eller en ungdom med eller uten "
+                                    "fødselsnummer, og foresatte."), "web:person_create"),
+]
+DISTRICT_ACTION = Action(_("Bydeler"), _("Oslos bydeler med befolkning etter alder."),
+                         "web:district_list")
+ROLE_ACTIONS: dict[str, list[Action]] = {
+    Role.CASEWORKER: [*PERSON_ACTIONS, DISTRICT_ACTION],
+    Role.COORDINATOR: [*PERSON_ACTIONS, DISTRICT_ACTION],
+    Role.LEADER: [
+        Action(_("Medarbeidere"), _("Hvem i virksomheten som har tilgang til Laget, og i "
+                                    "hvilken rolle."), "accounts:members"),
+        *PERSON_ACTIONS, DISTRICT_ACTION,
+    ],
+    Role.ANALYST: [DISTRICT_ACTION],
+    Role.AUDITOR: [
+        Action(_("Hendelseslogg"), _("Søk i loggen over innlogginger og bruk av "
+                                     "personopplysninger."), "audit:event_list"),
+        DISTRICT_ACTION,
+    ],
+    Role.ADMIN: [
+        Action(_("Administrasjon"), _("Virksomheter, brukere og roller."), "admin:index"),
+        DISTRICT_ACTION,
+    ],
+}
+
+
+@actor_required()
+def start(request: HttpRequest, actor: Actor) -> HttpResponse:
+    membership = actor.membership if actor else None
+    actions = ROLE_ACTIONS.get(membership.role, []) if membership else []
+    context = {
+        "membership": membership,
+        "role_intro": ROLE_INTRO.get(membership.role) if membership else None,
+        "agency_intro": AGENCY_INTRO.get(membership.agency.type) if membership else None,
+        "actions": [(a, reverse(a.url_name)) for a in actions],
+    }
+    return render(request, "web/start.html", context)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accessibility.html")
+
+
+@actor_required()
+def district_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    year = min(clock.today().year, area_selectors.latest_population_year() or clock.today().year)
+    youth = area_selectors.population_by_district(year=year, min_age=10, max_age=24)
+    total = area_selectors.population_by_district(year=year, min_age=0, max_age=200)
+    rows = [
+        {"district": d, "youth": youth.get(d.code, 0), "total": total.get(d.code, 0)}
+        for d in area_selectors.district_list()
+    ]
+    return render(request, "web/districts/list.html", {"rows": rows, "year": year})
+
+
+@actor_required()
+def district_detail(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    try:
+        district = area_selectors.district_get(code=code)
+    except NotFound:
+        raise Http404 from None
+    year = min(clock.today().year, area_selectors.latest_population_year() or clock.today().year)
+    bands = area_selectors.population_by_band(district=district, year=year)
+    return render(
+        request, "web/districts/detail.html",
+        {"district": district, "year": year, "bands": bands,
+         "subdistricts": area_selectors.subdistrict_list(district=district)},
+    )
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/errors/404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/errors/403.html", status=403)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/errors/400.html", status=400)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request's context processors: the 500 page must not touch the
+    # database or the session, which may be what failed.
+    html = get_template("web/errors/500.html").render({"LANGUAGE_CODE": get_language()})
+    return HttpResponse(html, status=500)
