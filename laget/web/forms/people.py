@@ -38,11 +38,12 @@ class PersonForm(forms.Form):
     family_name = forms.CharField(label=_("Etternavn"), max_length=100)
     district = forms.ModelChoiceField(
         label=_("Bydel"), queryset=District.objects.none(), to_field_name="code",
+        empty_label=_("Velg bydel"),
         error_messages={"invalid_choice": _("Ukjent bydel. Velg en av Oslos 15 bydeler.")},
     )
     subdistrict = forms.ModelChoiceField(
         label=_("Delbydel"), queryset=Subdistrict.objects.none(), required=False,
-        to_field_name="code",
+        to_field_name="code", empty_label=_("Ingen valgt"),
         error_messages={"invalid_choice": _("Ukjent delbydel.")},
     )
     preferred_language = forms.ChoiceField(
