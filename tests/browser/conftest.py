@@ -8,6 +8,7 @@ hand a *scenario* (a function taking a `Tab`) to `in_browser`, which runs it in 
 Scenarios must not touch the ORM; they talk to the app only through the browser.
 """
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -109,11 +110,10 @@ def in_browser(
             except BaseException:
                 SHOTS_DIR.mkdir(parents=True, exist_ok=True)
                 name = "".join(c if c.isalnum() or c in "-_" else "_" for c in request.node.name)
-                try:
+                # A failed screenshot must not hide the original failure.
+                with contextlib.suppress(Exception):
                     tab.page.screenshot(path=str(SHOTS_DIR / f"failure-{name}.png"),
                                         full_page=True)
-                except Exception:  # noqa: S110 — the original failure matters more
-                    pass
                 raise
             finally:
                 context.close()
