@@ -23,6 +23,7 @@ import pytest
 pytest.register_assert_rewrite("tests.browser.tab")
 
 from tests.browser.tab import SHOTS_DIR, Tab  # noqa: E402
+from tests.browser.users import ROLE_AGENCIES, TOTP_KEY  # noqa: E402
 
 CHROMIUM = os.environ.get("LAGET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,8 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-#: The same key for every test user: totp_current_token() gives the code the app expects.
-TOTP_KEY = "3132333435363738393031323334353637383930"
 #: Longest a whole scenario may take before the test fails instead of hanging.
 SCENARIO_TIMEOUT = 120
 
@@ -112,8 +111,7 @@ def in_browser(
                 name = "".join(c if c.isalnum() or c in "-_" else "_" for c in request.node.name)
                 # A failed screenshot must not hide the original failure.
                 with contextlib.suppress(Exception):
-                    tab.page.screenshot(path=str(SHOTS_DIR / f"failure-{name}.png"),
-                                        full_page=True)
+                    tab.page.screenshot(path=str(SHOTS_DIR / f"failure-{name}.png"), full_page=True)
                 raise
             finally:
                 context.close()
@@ -164,23 +162,13 @@ def member_with_device(make_member: Callable[..., Any]) -> Callable[..., Any]:
     -> (user, confirmed TOTP device)."""
     from laget.accounts.services import totp_device_set
 
-    def make(role: str, agency_type: str = "bydel", district: str | None = "030111",
-             **kwargs: Any) -> tuple[Any, Any]:
+    def make(
+        role: str, agency_type: str = "bydel", district: str | None = "030111", **kwargs: Any
+    ) -> tuple[Any, Any]:
         user = make_member(role, agency_type=agency_type, district=district, **kwargs)
         return user, totp_device_set(user=user, key_hex=TOTP_KEY)
 
     return make
-
-
-#: The roles of Laget with the agency each one's test user belongs to (type, district).
-ROLE_AGENCIES: dict[str, tuple[str, str | None]] = {
-    "caseworker": ("bydel", "030111"),
-    "coordinator": ("bydel", "030111"),
-    "leader": ("bydel", "030111"),
-    "analyst": ("by", None),
-    "auditor": ("by", None),
-    "admin": ("by", None),
-}
 
 
 @pytest.fixture

@@ -28,8 +28,10 @@ class Tab:
         self.base_url = base_url.rstrip("/")
         self.problems: list[str] = []
         page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.problems.append(
-            f"uncaught exception on {page.url}: {error}"))
+        page.on(
+            "pageerror",
+            lambda error: self.problems.append(f"uncaught exception on {page.url}: {error}"),
+        )
         page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
 
@@ -48,7 +50,8 @@ class Tab:
     def _on_response(self, response: Any) -> None:
         if response.status >= 400 and response.request.resource_type != "document":
             self.problems.append(
-                f"{response.request.resource_type} {response.url} answered {response.status}")
+                f"{response.request.resource_type} {response.url} answered {response.status}"
+            )
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -98,14 +101,16 @@ def wrong_code(code: str) -> str:
 def punkt_stylesheet_rules(page: Page) -> int:
     """Rules in the loaded Punkt stylesheet: -1 if the page has no such sheet, -2 if its rules
     cannot be read."""
-    return int(page.evaluate(
-        """(suffix) => {
+    return int(
+        page.evaluate(
+            """(suffix) => {
             const sheet = [...document.styleSheets].find(s => s.href && s.href.endsWith(suffix));
             if (!sheet) return -1;
             try { return sheet.cssRules.length; } catch (e) { return -2; }
         }""",
-        PUNKT_CSS,
-    ))
+            PUNKT_CSS,
+        )
+    )
 
 
 def assert_punkt_styled(page: Page) -> None:
@@ -150,8 +155,10 @@ def _axe_source() -> str:
 def format_violations(where: str, violations: list[dict[str, Any]]) -> str:
     lines = [f"axe-core found {len(violations)} serious/critical violation(s) on {where}:"]
     for violation in violations:
-        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']}"
-                     f" ({violation['helpUrl']})")
+        lines.append(
+            f"- [{violation['impact']}] {violation['id']}: {violation['help']}"
+            f" ({violation['helpUrl']})"
+        )
         for node in violation["nodes"][:5]:
             lines.append(f"    {json.dumps(node['target'])}: {node['html'][:200]}")
             summary = (node.get("failureSummary") or "").replace("\n", " ")

@@ -30,8 +30,10 @@ def test_pages_before_login(in_browser, member_with_device):
 
     def scenario(tab: Tab) -> None:
         page = tab.page
-        for path, title in [("/konto/logg-inn/", "login page"),
-                            ("/tilgjengelighet/", "accessibility statement")]:
+        for path, title in [
+            ("/konto/logg-inn/", "login page"),
+            ("/tilgjengelighet/", "accessibility statement"),
+        ]:
             response = tab.goto(path)
             assert response.status == 200, f"{title} answered {response.status}"
             assert_punkt_styled(page)

@@ -1,10 +1,20 @@
 """The two-step login in a real browser, through the forms a user fills in."""
 
+import base64
+
 import pytest
+from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from laget.accounts.services import totp_current_token
-from tests.browser.tab import Tab, code_step, heading, password_step, wrong_code
+from tests.browser.tab import (
+    Tab,
+    assert_accessible,
+    code_step,
+    heading,
+    password_step,
+    wrong_code,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,5 +51,27 @@ def test_password_and_code_log_in_a_wrong_code_is_refused(in_browser, member_wit
         tab.goto("/")
         expect(page).to_have_url(tab.url("/konto/logg-inn/?next=/"))
         tab.assert_no_problems("logout")
+
+    in_browser(scenario)
+
+
+def test_first_login_enrols_an_authenticator_from_the_shown_secret(in_browser, make_member):
+    # A leader without any device: the password step leads to the enrolment page.
+    user = make_member("leader", first_name="Per")
+
+    def scenario(tab: Tab) -> None:
+        page = tab.page
+        password_step(tab, user.username)
+        expect(page).to_have_url(tab.url("/konto/logg-inn/tofaktor/"))
+        expect(page.locator(".laget-qr svg")).to_be_visible()
+        assert_accessible(tab, "authenticator enrolment page")
+        # What an authenticator app does with the secret it was given.
+        secret = page.get_by_test_id("totp-secret").inner_text().strip()
+        code = f"{TOTP(base64.b32decode(secret + '=' * (-len(secret) % 8))).token():06d}"
+        page.get_by_label("Engangskode").fill(code)
+        page.get_by_role("button", name="Bekreft og logg inn").click()
+        expect(page).to_have_url(tab.url("/"))
+        expect(page.get_by_test_id("current-user")).to_contain_text("Per")
+        tab.assert_no_problems("enrolment")
 
     in_browser(scenario)

@@ -4,8 +4,8 @@ link card on it leads to a page that works."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROLE_AGENCIES
 from tests.browser.tab import Tab, assert_accessible, assert_punkt_styled, log_in
+from tests.browser.users import ROLE_AGENCIES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,8 @@ def test_start_page_and_its_link_cards_work(in_browser, role_member, role):
                 page.locator(f'[data-testid="start-action"][href="{href}"]').click()
             response = navigation.value
             assert response is not None and response.status < 400, (
-                f"{role}: link card {href} answered {response and response.status}")
+                f"{role}: link card {href} answered {response and response.status}"
+            )
             assert tab.path().startswith(href), f"{role}: card {href} ended on {tab.path()}"
             if not href.startswith("/admin/"):  # the admin site has its own styles
                 assert_punkt_styled(page)
