@@ -81,11 +81,11 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
         request.session[PENDING_KEY] = {
             "user_id": user.pk, "at": clock.now().isoformat(), "next": _safe_next(request),
         }
-        if not requires_second_factor(user=user) and totp_device_confirmed(user=user) is None:
-            return _complete_login(request, user, None)
-        if totp_device_confirmed(user=user) is None:
+        if totp_device_confirmed(user=user) is not None:
+            return redirect("accounts:totp")
+        if requires_second_factor(user=user):
             return redirect("accounts:totp_enroll")
-        return redirect("accounts:totp")
+        return _complete_login(request, user, None)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
 
