@@ -49,3 +49,20 @@ def login(db):
         return client
 
     return do
+
+
+@pytest.fixture
+def rulebook(db):
+    """The shipped rulebook, loaded as the version in force."""
+    from laget.sharing.rulebook import DEFAULT_RULEBOOK, rulebook_load
+
+    return rulebook_load(
+        text=DEFAULT_RULEBOOK.read_text(encoding="utf-8"), file_name=DEFAULT_RULEBOOK.name
+    ).version
+
+
+@pytest.fixture
+def draft_rules_in_force(settings):
+    """Unreviewed allow rules in force, as in the demo (production treats them as
+    consent-required)."""
+    settings.LAGET_RULES_UNREVIEWED_IN_FORCE = True

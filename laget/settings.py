@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "laget.accounts",
     "laget.people",
     "laget.audit",
+    "laget.records",
+    "laget.sharing",
     "laget.web",
     "laget.demo",
 ]
@@ -228,6 +230,15 @@ LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 1
 LAGET_SALTO_MIN_AGE = env_int("LAGET_SALTO_MIN_AGE", 10)
 LAGET_SALTO_MAX_AGE = env_int("LAGET_SALTO_MAX_AGE", 22)
 LAGET_REENTRY_MAX_AGE = env_int("LAGET_REENTRY_MAX_AGE", 24)
+
+# Sharing engine. An allow rule no lawyer has reviewed acts as "consent required" unless this is
+# on (the demo turns it on and marks such rules "utkast").
+LAGET_RULES_UNREVIEWED_IN_FORCE = env_bool("LAGET_RULES_UNREVIEWED_IN_FORCE", LAGET_DEMO)
+# Days the source agency's leader has to review an emergency access.
+LAGET_EMERGENCY_REVIEW_DAYS = env_int("LAGET_EMERGENCY_REVIEW_DAYS", 3)
+# Days ahead of a 16th or 18th birthday that the coordinator is warned a consent will lapse.
+LAGET_CONSENT_LAPSE_WARNING_DAYS = env_int("LAGET_CONSENT_LAPSE_WARNING_DAYS", 30)
+
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,10 @@ if ! command -v uv >/dev/null 2>&1; then
   "$PYTHON" -m pip install --quiet --disable-pip-version-check uv || python3 -m pip install --quiet uv
   hash -r
 fi
-UV="$(command -v uv || echo "$("$PYTHON" -m site --user-base)/bin/uv")"
+UV="$(command -v uv || true)"
+for candidate in "$(dirname "$PYTHON")/uv" "$("$PYTHON" -m site --user-base)/bin/uv"; do
+  if [ -z "$UV" ] && [ -x "$candidate" ]; then UV="$candidate"; fi
+done
+[ -n "$UV" ] || { echo "bootstrap: uv not found after installing it" >&2; exit 2; }
 
 "$UV" sync --frozen --quiet --python "$PYTHON" "$@"

@@ -1,0 +1,447 @@
+"""One decision, two forms.
+
+`visible_to(actor, purpose)` is a filter the database evaluates for every list, search and export;
+`explain(actor, entry, purpose)` is the same decision for one entry with each condition met or
+missing, the rule or consent that decided, and its citation. Both are built from the same rule
+snapshot, and a property test checks that they agree on every case.
+
+The decision, for an actor (a user acting in one agency and role) and a purpose:
+1. Only case roles (caseworker, coordinator, leader) read entries at all.
+2. An agency always sees its own entries, also after its people have left the team.
+3. For another agency's entry the user must personally be on the case's team (that day).
+4. Among the rules in force that name the source agency type, the user's agency type, the entry's
+   category and the purpose, and whose conditions hold: a deny rule decides "no"; otherwise an
+   allow rule decides "yes"; otherwise a consent-required rule decides "yes" when a live consent
+   covers the category, the recipient type and the purpose; otherwise "no" (deny by default).
+   An allow rule that no lawyer has reviewed counts as consent-required unless
+   LAGET_RULES_UNREVIEWED_IN_FORCE (the demo) is on.
+"""
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from laget.accounts.actor import Actor
+from laget.accounts.models import AgencyType, Role
+from laget.core import clock
+from laget.records.models import CaseMarker, Entry, MarkerKind, TeamMember
+from laget.records.vocabulary import InfoCategory
+from laget.sharing.models import AgeBand, ConsentGrant, Effect, Rule, RulebookVersion
+from laget.sharing.rulebook import unreviewed_allow_is_draft, version_at
+
+CASE_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.LEADER})
+_ALL_CATEGORIES = tuple(InfoCategory.values)
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The latest birth date of someone who is at least `years` old on `day` (born 29 February:
+    a year is complete on 1 March, as Person.age_on)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+# --- the rule snapshot --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleView:
+    """An immutable copy of one rule row, shared by both forms of the decision."""
+
+    pk: int
+    rule_id: str
+    sources: frozenset[str]
+    recipients: frozenset[str]
+    categories: frozenset[str]
+    purposes: frozenset[str]
+    age_min: int | None
+    age_max: int | None
+    programme: str
+    weapon_trigger: bool
+    effect: str
+    reviewed: bool
+    citation: str
+    citation_status: str
+    explanation_nb: str
+    explanation_en: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    @classmethod
+    def of(cls, rule: Rule) -> "RuleView":
+        return cls(
+            pk=rule.pk, rule_id=rule.rule_id, sources=frozenset(rule.sources),
+            recipients=frozenset(rule.recipients), categories=frozenset(rule.categories),
+            purposes=frozenset(rule.purposes), age_min=rule.age_min, age_max=rule.age_max,
+            programme=rule.programme, weapon_trigger=rule.weapon_trigger, effect=rule.effect,
+            reviewed=bool(rule.reviewed_by), citation=rule.citation,
+            citation_status=rule.citation_status, explanation_nb=rule.explanation_nb,
+            explanation_en=rule.explanation_en, valid_from=rule.valid_from,
+            valid_to=rule.valid_to,
+        )
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def effective_effect(self, *, draft_in_force: bool) -> str:
+        if self.effect == Effect.ALLOW and not self.reviewed and not draft_in_force:
+            return Effect.CONSENT_REQUIRED
+        return self.effect
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.reviewed
+
+    @property
+    def explanation(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.explanation_en if (get_language() or "nb").startswith("en") else (
+            self.explanation_nb
+        )
+
+
+_SNAPSHOTS: dict[uuid.UUID, tuple[RuleView, ...]] = {}
+
+
+def _snapshot(version: RulebookVersion) -> tuple[RuleView, ...]:
+    # A version's rules never change once loaded, so a snapshot per version id is safe to keep.
+    rules = _SNAPSHOTS.get(version.pk)
+    if rules is None:
+        rules = tuple(RuleView.of(rule) for rule in version.rules.order_by("position"))
+        _SNAPSHOTS[version.pk] = rules
+    return rules
+
+
+@dataclass(frozen=True)
+class Context:
+    """The moment a decision is taken for, and the rulebook in force then."""
+
+    at: dt.datetime
+    day: dt.date
+    version: RulebookVersion | None
+    rules: tuple[RuleView, ...]
+    joint_from_age: int
+    adult_from_age: int
+    draft_in_force: bool
+
+    def band(self, age: int) -> str:
+        if age >= self.adult_from_age:
+            return AgeBand.ADULT
+        if age >= self.joint_from_age:
+            return AgeBand.AGE_16_17
+        return AgeBand.UNDER_16
+
+    def candidates(self, recipient: str, purpose: str) -> list[RuleView]:
+        return [r for r in self.rules if recipient in r.recipients and purpose in r.purposes]
+
+
+def context_at(at: dt.datetime | None = None) -> Context:
+    at = at or clock.now()
+    day = timezone.localdate(at)
+    version = version_at(at)
+    rules = tuple(r for r in _snapshot(version) if r.in_force(day)) if version else ()
+    consent = version.consent_settings if version else {}
+    return Context(
+        at=at, day=day, version=version, rules=rules,
+        joint_from_age=int(consent.get("joint_from_age", 16)),
+        adult_from_age=int(consent.get("adult_from_age", 18)),
+        draft_in_force=unreviewed_allow_is_draft(),
+    )
+
+
+def may_read_entries(actor: Actor | None) -> bool:
+    return bool(actor and actor.membership and actor.role in CASE_ROLES)
+
+
+# --- form 1: the filter -------------------------------------------------------------------------
+
+def _marker_exists(kind: str, programme: str, day: dt.date) -> Exists:
+    return Exists(
+        CaseMarker.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day),
+            case_id=OuterRef("case_id"), kind=kind, programme=programme, valid_from__lte=day,
+        )
+    )
+
+
+def _rule_q(rule: RuleView, day: dt.date) -> Q:
+    q = Q(category__in=sorted(rule.categories))
+    if rule.sources != frozenset(AgencyType.values):
+        q &= Q(source_agency__type__in=sorted(rule.sources))
+    if rule.age_min is not None:
+        q &= Q(case__person__birth_date__lte=years_before(day, rule.age_min))
+    if rule.age_max is not None:
+        q &= Q(case__person__birth_date__gt=years_before(day, rule.age_max + 1))
+    if rule.programme:
+        q &= Q(_marker_exists(MarkerKind.PROGRAMME, rule.programme, day))
+    if rule.weapon_trigger:
+        q &= Q(_marker_exists(MarkerKind.WEAPON_TRIGGER, "", day))
+    return q
+
+
+def _live_consent(ctx: Context, recipient: str, purpose: str) -> Exists:
+    joint = years_before(ctx.day, ctx.joint_from_age)
+    adult = years_before(ctx.day, ctx.adult_from_age)
+    band = (
+        Q(consent__age_band=AgeBand.UNDER_16, case__person__birth_date__gt=joint)
+        | Q(consent__age_band=AgeBand.AGE_16_17, case__person__birth_date__lte=joint,
+            case__person__birth_date__gt=adult)
+        | Q(consent__age_band=AgeBand.ADULT, case__person__birth_date__lte=adult)
+    )
+    return Exists(
+        ConsentGrant.objects.filter(
+            Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=ctx.at),
+            band,
+            case_id=OuterRef("case_id"), category=OuterRef("category"), recipient=recipient,
+            purpose=purpose, consent__valid_from__lte=ctx.day, consent__valid_to__gte=ctx.day,
+        )
+    )
+
+
+def _any(qs: Iterable[Q]) -> Q | None:
+    items = list(qs)
+    return reduce(or_, items) if items else None
+
+
+def team_exists(actor: Actor, day: dt.date, case_ref: str = "case_id") -> Exists:
+    assert actor.membership is not None
+    return Exists(
+        TeamMember.objects.active(day).filter(
+            case_id=OuterRef(case_ref), user_id=actor.user.pk,
+            agency_id=actor.membership.agency_id,
+        )
+    )
+
+
+def visible_to(actor: Actor | None, purpose: str, *, ctx: Context | None = None) -> Q:
+    """A filter on entries that the database evaluates: the entries `actor` may read for
+    `purpose`. Deny by default."""
+    if not may_read_entries(actor):
+        return Q(pk__in=[])
+    assert actor is not None and actor.membership is not None
+    ctx = ctx or context_at()
+    agency = actor.membership.agency
+    own = Q(source_agency_id=agency.pk)
+    rules = ctx.candidates(agency.type, purpose)
+    by_effect: dict[str, list[Q]] = defaultdict(list)
+    for rule in rules:
+        by_effect[rule.effective_effect(draft_in_force=ctx.draft_in_force)].append(
+            _rule_q(rule, ctx.day)
+        )
+    allow = _any(by_effect[Effect.ALLOW])
+    need_consent = _any(by_effect[Effect.CONSENT_REQUIRED])
+    if need_consent is not None:
+        need_consent &= Q(_live_consent(ctx, agency.type, purpose))
+    basis = _any(q for q in (allow, need_consent) if q is not None)
+    if basis is None:
+        return own
+    deny = _any(by_effect[Effect.DENY])
+    if deny is not None:
+        basis &= ~deny
+    return own | (Q(team_exists(actor, ctx.day)) & basis)
+
+
+# --- form 2: the explanation --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    rule: RuleView
+    effect: str
+    checks: tuple[Check, ...]
+
+    @property
+    def matches(self) -> bool:
+        return all(check.met for check in self.checks)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: str  # own | rule | consent | none
+    rule: RuleView | None = None
+    consent_id: uuid.UUID | None = None
+    checks: tuple[Check, ...] = ()
+    considered: tuple[RuleMatch, ...] = ()
+    remedy: str = ""  # what would make it available: consent | team | ""
+    purpose: str = ""
+
+    @property
+    def reason(self) -> str:
+        if self.basis == "own":
+            return str(_("Opplysningen er registrert av din egen virksomhet."))
+        if self.basis == "consent":
+            return str(_("Delt med samtykke."))
+        if self.rule is not None:
+            return self.rule.explanation
+        if self.remedy == "team":
+            return str(_("Du er ikke med i teamet rundt saken."))
+        if self.remedy == "role":
+            return str(_("Rollen din gir ikke tilgang til opplysninger i saker."))
+        return str(_("Ingen regel eller samtykke gir grunnlag for å dele opplysningen med deg."))
+
+
+@dataclass
+class CaseFacts:
+    """What the decision needs to know about one case besides the entry itself."""
+
+    birth_date: dt.date
+    on_team: bool = False
+    programmes: set[str] = field(default_factory=set)
+    weapon_trigger: bool = False
+    #: (category, consent id, age band) of live consents for the actor's agency type and purpose
+    consents: list[tuple[str, uuid.UUID, str]] = field(default_factory=list)
+
+
+def load_facts(
+    actor: Actor, purpose: str, cases: dict[uuid.UUID, dt.date], ctx: Context
+) -> dict[uuid.UUID, CaseFacts]:
+    """Facts for several cases at once (three queries). `cases` maps case id → birth date."""
+    assert actor.membership is not None
+    agency = actor.membership.agency
+    facts = {case_id: CaseFacts(birth_date=born) for case_id, born in cases.items()}
+    if not facts:
+        return facts
+    ids = list(facts)
+    for case_id in TeamMember.objects.active(ctx.day).filter(
+        case_id__in=ids, user_id=actor.user.pk, agency_id=agency.pk
+    ).values_list("case_id", flat=True):
+        facts[case_id].on_team = True
+    for case_id, kind, programme in CaseMarker.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=ctx.day), case_id__in=ids,
+        valid_from__lte=ctx.day,
+    ).values_list("case_id", "kind", "programme"):
+        if kind == MarkerKind.WEAPON_TRIGGER:
+            facts[case_id].weapon_trigger = True
+        else:
+            facts[case_id].programmes.add(programme)
+    for case_id, category, consent_id, band in ConsentGrant.objects.filter(
+        Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=ctx.at),
+        case_id__in=ids, recipient=agency.type, purpose=purpose,
+        consent__valid_from__lte=ctx.day, consent__valid_to__gte=ctx.day,
+    ).values_list("case_id", "category", "consent_id", "consent__age_band"):
+        facts[case_id].consents.append((category, consent_id, band))
+    return facts
+
+
+def match_rule(
+    rule: RuleView, *, source_type: str, category: str, age: int, programmes: set[str],
+    weapon_trigger: bool, draft_in_force: bool,
+) -> RuleMatch:
+    checks = [
+        Check("source", str(_("Kilden er av en type regelen gjelder")),
+              source_type in rule.sources),
+        Check("category", str(_("Kategorien er omfattet")), category in rule.categories),
+    ]
+    if rule.age_min is not None:
+        checks.append(Check("age_min", str(_("Personen er minst %(n)s år") % {"n": rule.age_min}),
+                            age >= rule.age_min))
+    if rule.age_max is not None:
+        checks.append(Check("age_max", str(_("Personen er høyst %(n)s år") % {"n": rule.age_max}),
+                            age <= rule.age_max))
+    if rule.programme:
+        checks.append(Check("programme", str(_("Saken er med i programmet %(p)s")
+                                             % {"p": rule.programme}),
+                            rule.programme in programmes))
+    if rule.weapon_trigger:
+        checks.append(Check("weapon_trigger", str(_("Saken har en åpen våpenutløser")),
+                            weapon_trigger))
+    return RuleMatch(
+        rule=rule, effect=rule.effective_effect(draft_in_force=draft_in_force), checks=tuple(checks)
+    )
+
+
+def decide(
+    *, actor: Actor | None, purpose: str, source_agency_id: uuid.UUID, source_type: str,
+    category: str, facts: CaseFacts | None, ctx: Context,
+) -> Decision:
+    """The decision in Python, on facts already loaded. `explain` and the batch forms use it."""
+    role_ok = may_read_entries(actor)
+    checks = [Check("role", str(_("Rollen gir tilgang til saksopplysninger")), role_ok)]
+    if not role_ok or actor is None or actor.membership is None or facts is None:
+        return Decision(False, "none", checks=tuple(checks), remedy="role", purpose=purpose)
+    agency = actor.membership.agency
+    own = source_agency_id == agency.pk
+    checks.append(Check("own", str(_("Opplysningen er din egen virksomhets")), own))
+    if own:
+        return Decision(True, "own", checks=tuple(checks), purpose=purpose)
+    checks.append(Check("team", str(_("Du er personlig med i teamet rundt saken")), facts.on_team))
+    if not facts.on_team:
+        return Decision(False, "none", checks=tuple(checks), remedy="team", purpose=purpose)
+    age = age_on(facts.birth_date, ctx.day)
+    considered = tuple(
+        match_rule(r, source_type=source_type, category=category, age=age,
+                   programmes=facts.programmes, weapon_trigger=facts.weapon_trigger,
+                   draft_in_force=ctx.draft_in_force)
+        for r in ctx.candidates(agency.type, purpose)
+    )
+    matching = [m for m in considered if m.matches]
+    band = ctx.band(age)
+    consent_id = next(
+        (cid for cat, cid, cband in facts.consents if cat == category and cband == band), None
+    )
+    for effect in (Effect.DENY, Effect.ALLOW):
+        hit = next((m for m in matching if m.effect == effect), None)
+        if hit is not None:
+            return Decision(effect == Effect.ALLOW, "rule", rule=hit.rule, checks=tuple(checks),
+                            considered=considered, purpose=purpose)
+    needs = next((m for m in matching if m.effect == Effect.CONSENT_REQUIRED), None)
+    if needs is not None:
+        checks.append(Check("consent", str(_("Et gyldig samtykke dekker opplysningen")),
+                            consent_id is not None))
+        if consent_id is not None:
+            return Decision(True, "consent", rule=needs.rule, consent_id=consent_id,
+                            checks=tuple(checks), considered=considered, purpose=purpose)
+        return Decision(False, "none", rule=needs.rule, checks=tuple(checks),
+                        considered=considered, remedy="consent", purpose=purpose)
+    return Decision(False, "none", checks=tuple(checks), considered=considered, purpose=purpose)
+
+
+def explain_many(
+    actor: Actor | None, entries: Iterable[Entry], purpose: str, *, ctx: Context | None = None
+) -> dict[uuid.UUID, Decision]:
+    """Decisions for entries already loaded with case__person and source_agency (four queries
+    in all, whatever the number of entries)."""
+    ctx = ctx or context_at()
+    entries = list(entries)
+    facts: dict[uuid.UUID, CaseFacts] = {}
+    if may_read_entries(actor) and entries:
+        assert actor is not None
+        facts = load_facts(
+            actor, purpose, {e.case_id: e.case.person.birth_date for e in entries}, ctx
+        )
+    return {
+        e.pk: decide(actor=actor, purpose=purpose, source_agency_id=e.source_agency_id,
+                     source_type=e.source_agency.type, category=e.category,
+                     facts=facts.get(e.case_id), ctx=ctx)
+        for e in entries
+    }
+
+
+def explain(
+    actor: Actor | None, entry: Entry, purpose: str, *, ctx: Context | None = None
+) -> Decision:
+    """The decision for one entry, with every condition met or missing and what decided."""
+    return explain_many(actor, [entry], purpose, ctx=ctx)[entry.pk]

@@ -1,0 +1,368 @@
+"""Reads through the sharing engine. Every function that returns entries filters with
+`visible_to()` in the database, explains each returned entry with the same decision, and records
+an audit event and a `Disclosure` per cross-agency entry in one transaction."""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from laget.accounts.actor import Actor
+from laget.accounts.models import AgencyType, Role
+from laget.audit.actions import Action, Outcome, Purpose
+from laget.audit.services import audit_record
+from laget.core import clock
+from laget.core.errors import NotFound
+from laget.records.access import entries_opened
+from laget.records.models import Case, Entry, EntryAttachment, TeamMember
+from laget.records.vocabulary import AGENCY_TYPE_REVEALS, EXISTENCE_CONFIDENTIAL, InfoCategory
+from laget.sharing.engine import (
+    CASE_ROLES,
+    Context,
+    Decision,
+    context_at,
+    decide,
+    explain_many,
+    load_facts,
+    may_read_entries,
+    visible_to,
+)
+from laget.sharing.models import BasisKind, Consent, Disclosure, EmergencyAccess
+
+PAGE_SIZE = 25
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+def _case_visible(actor: Actor, day: object) -> Q:
+    """Cases the actor may open: those they are personally on the team of, and for a bydel's
+    coordinator or leader, the bydel's cases."""
+    if not may_read_entries(actor):
+        return Q(pk__in=[])
+    assert actor.membership is not None
+    agency = actor.membership.agency
+    condition = Q(Exists(TeamMember.objects.active(day).filter(  # type: ignore[arg-type]
+        case_id=OuterRef("pk"), user_id=actor.user.pk, agency_id=agency.pk)))
+    if agency.type == AgencyType.BYDEL and actor.role in (Role.COORDINATOR, Role.LEADER):
+        condition |= Q(district_id=agency.district_id)
+    return condition
+
+
+def case_list_for(*, actor: Actor, page: int | str = 1) -> Page:
+    cases = (
+        Case.objects.filter(_case_visible(actor, clock.today()))
+        .select_related("person", "district")
+        .order_by("-created_at", "-id")
+    )
+    result = Paginator(cases, PAGE_SIZE).get_page(page)
+    audit_record(action=Action.CASE_LIST, actor=actor, purpose=Purpose.FOREBYGGING,
+                 persons=[c.person_id for c in result.object_list],
+                 details={"results": len(result.object_list)})
+    return result
+
+
+def case_get_for(*, actor: Actor, case_id: uuid.UUID | str, purpose: str) -> Case:
+    """The case if the actor may open it; else NotFound, audited, never confirming existence."""
+    case = (
+        Case.objects.filter(_case_visible(actor, clock.today()), pk=case_id)
+        .select_related("person", "district").first()
+    )
+    if case is None:
+        audit_record(action=Action.CASE_ACCESS_DENIED, actor=actor, outcome=Outcome.DENIED,
+                     purpose=purpose, details={"object_id": str(case_id)})
+        raise NotFound()
+    audit_record(action=Action.CASE_VIEW, actor=actor, obj=case, persons=[case.person_id],
+                 purpose=purpose)
+    return case
+
+
+def is_team_member(*, actor: Actor, case: Case) -> bool:
+    return bool(actor.membership) and TeamMember.objects.active().filter(
+        case=case, user_id=actor.user.pk, agency_id=actor.membership.agency_id  # type: ignore[union-attr]
+    ).exists()
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShownEntry:
+    entry: Entry
+    decision: Decision
+
+
+def _base_entries() -> QuerySet[Entry]:
+    return Entry.objects.select_related("case__person", "source_agency", "author")
+
+
+def _record_reads(
+    *, actor: Actor, shown: Sequence[ShownEntry], purpose: str, action: Action,
+    obj: object = None,
+) -> None:
+    """One audit event for the read and one Disclosure per cross-agency entry, together."""
+    assert actor.membership is not None
+    cross = [s for s in shown if s.decision.basis in (BasisKind.RULE, BasisKind.CONSENT)]
+    event = audit_record(
+        action=action, actor=actor, purpose=purpose, obj=obj,  # type: ignore[arg-type]
+        persons={s.entry.case.person_id for s in shown},
+        basis=",".join(sorted({s.decision.rule.rule_id for s in cross if s.decision.rule})),
+        details={"entries": len(shown), "cross_agency": len(cross)},
+    )
+    now = clock.now()
+    Disclosure.objects.bulk_create([
+        Disclosure(
+            at=now, user=actor.user, agency=actor.membership.agency, entry_id=s.entry.pk,
+            case_id=s.entry.case_id, source_agency_id=s.entry.source_agency_id,
+            basis_kind=s.decision.basis,
+            rule_id=s.decision.rule.pk if s.decision.rule else None,
+            consent_id=s.decision.consent_id if s.decision.basis == BasisKind.CONSENT else None,
+            purpose=purpose, audit_event=event,
+        )
+        for s in cross
+    ])
+
+
+def _shown(actor: Actor, entries: Iterable[Entry], purpose: str, ctx: Context) -> list[ShownEntry]:
+    entries = list(entries)
+    decisions = explain_many(actor, entries, purpose, ctx=ctx)
+    shown = [ShownEntry(e, decisions[e.pk]) for e in entries]
+    # The filter and the explanation are one decision; if they ever disagree, show nothing.
+    if not all(s.decision.allowed for s in shown):
+        raise RuntimeError("visible_to() and explain() disagree")
+    return shown
+
+
+@transaction.atomic
+def case_entries_for(
+    *, actor: Actor, case: Case, purpose: str, page: int | str = 1, history: bool = False
+) -> tuple[Page, list[ShownEntry]]:
+    """One page of the case's entries the actor may read, newest first."""
+    ctx = context_at()
+    with entries_opened():
+        entries = _base_entries().filter(visible_to(actor, purpose, ctx=ctx), case=case)
+        if not history:
+            entries = entries.filter(superseded_by__isnull=True)
+        result = Paginator(entries.order_by("-created_at", "-id"), PAGE_SIZE).get_page(page)
+        shown = _shown(actor, result.object_list, purpose, ctx)
+    _record_reads(actor=actor, shown=shown, purpose=purpose, action=Action.ENTRY_LIST, obj=case)
+    return result, shown
+
+
+@transaction.atomic
+def my_entries_for(
+    *, actor: Actor, purpose: str, page: int | str = 1
+) -> tuple[Page, list[ShownEntry]]:
+    """Entries on the cases the actor is personally on the team of, newest first."""
+    ctx = context_at()
+    if not may_read_entries(actor):
+        return Paginator([], PAGE_SIZE).get_page(1), []
+    with entries_opened():
+        entries = (
+            _base_entries()
+            .filter(visible_to(actor, purpose, ctx=ctx), superseded_by__isnull=True)
+            .filter(case__in=_my_case_ids(actor, ctx))
+            .order_by("-created_at", "-id")
+        )
+        result = Paginator(entries, PAGE_SIZE).get_page(page)
+        shown = _shown(actor, result.object_list, purpose, ctx)
+    _record_reads(actor=actor, shown=shown, purpose=purpose, action=Action.ENTRY_LIST)
+    return result, shown
+
+
+def _my_case_ids(actor: Actor, ctx: Context) -> QuerySet[TeamMember]:
+    assert actor.membership is not None
+    return TeamMember.objects.active(ctx.day).filter(
+        user_id=actor.user.pk, agency_id=actor.membership.agency_id
+    ).values("case_id")
+
+
+@transaction.atomic
+def entry_get_for(
+    *, actor: Actor, case: Case, entry_id: uuid.UUID | str, purpose: str
+) -> ShownEntry:
+    """One entry the actor may read (with its decision), or NotFound, audited."""
+    ctx = context_at()
+    with entries_opened():
+        entry = (
+            _base_entries()
+            .filter(visible_to(actor, purpose, ctx=ctx), case=case, pk=entry_id)
+            .first()
+        )
+        if entry is None:
+            audit_record(action=Action.ENTRY_ACCESS_DENIED, actor=actor, outcome=Outcome.DENIED,
+                         purpose=purpose, persons=[case.person_id],
+                         details={"object_id": str(entry_id)})
+            raise NotFound()
+        shown = _shown(actor, [entry], purpose, ctx)
+    _record_reads(actor=actor, shown=shown, purpose=purpose, action=Action.ENTRY_VIEW, obj=entry)
+    return shown[0]
+
+
+def entry_history_for(*, actor: Actor, shown: ShownEntry, purpose: str) -> list[ShownEntry]:
+    """The versions of an entry the actor may read: what it corrected and what corrected it.
+    The entry page reads them as part of its own view (recorded by the caller's events)."""
+    ctx = context_at()
+    chain: list[uuid.UUID] = []
+    with entries_opened():
+        cursor: Entry | None = shown.entry
+        while cursor is not None and cursor.supersedes_id:
+            chain.append(cursor.supersedes_id)
+            cursor = Entry.objects.filter(pk=cursor.supersedes_id).first()
+        newer = Entry.objects.filter(supersedes_id=shown.entry.pk).values_list("pk", flat=True)
+        chain.extend(newer)
+        entries = list(
+            _base_entries().filter(visible_to(actor, purpose, ctx=ctx), pk__in=chain)
+            .order_by("-created_at")
+        )
+        result = _shown(actor, entries, purpose, ctx)
+    if result:
+        _record_reads(actor=actor, shown=result, purpose=purpose, action=Action.ENTRY_VIEW,
+                      obj=shown.entry)
+    return result
+
+
+@transaction.atomic
+def attachment_get_for(
+    *, actor: Actor, case: Case, entry_id: uuid.UUID | str, attachment_id: uuid.UUID | str,
+    purpose: str,
+) -> EntryAttachment:
+    shown = entry_get_for(actor=actor, case=case, entry_id=entry_id, purpose=purpose)
+    attachment = EntryAttachment.objects.filter(entry_id=shown.entry.pk, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    audit_record(action=Action.ATTACHMENT_VIEW, actor=actor, obj=attachment,
+                 persons=[case.person_id], purpose=purpose)
+    return attachment
+
+
+# --- what the actor cannot see -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HiddenGroup:
+    source_agency: str
+    category: str
+    category_label: str
+    count: int
+    reason: str
+    remedy: str  # consent | team | ""
+
+
+def hidden_summary_for(*, actor: Actor, case: Case, purpose: str) -> list[HiddenGroup]:
+    """Entries on the case the actor cannot read, grouped by source and category, with the reason
+    and what would make them available. Categories whose existence is confidential are left out
+    entirely."""
+    ctx = context_at()
+    if not may_read_entries(actor):
+        return []
+    with entries_opened():
+        rows = list(
+            Entry.objects.filter(case=case, superseded_by__isnull=True)
+            .exclude(visible_to(actor, purpose, ctx=ctx))
+            .exclude(category__in=sorted(EXISTENCE_CONFIDENTIAL))
+            .values("source_agency_id", "source_agency__name", "source_agency__type", "category")
+            .annotate(n=Count("id"))
+            .order_by("source_agency__name", "category")
+        )
+    if not rows:
+        return []
+    facts = load_facts(actor, purpose, {case.pk: case.person.birth_date}, ctx)[case.pk]
+    labels = dict(InfoCategory.choices)
+    groups = []
+    for row in rows:
+        decision = decide(actor=actor, purpose=purpose, source_agency_id=row["source_agency_id"],
+                          source_type=row["source_agency__type"], category=row["category"],
+                          facts=facts, ctx=ctx)
+        groups.append(HiddenGroup(
+            source_agency=row["source_agency__name"], category=row["category"],
+            category_label=str(labels[row["category"]]), count=row["n"],
+            reason=decision.reason, remedy=decision.remedy,
+        ))
+    return groups
+
+
+def team_for(*, actor: Actor, case: Case, purpose: str) -> list[TeamMember]:
+    """The case's current team as the actor may see it: a member from barnevern or health is
+    listed only to their own agency and to those with a basis for that category."""
+    ctx = context_at()
+    members = list(
+        TeamMember.objects.active(ctx.day).filter(case=case).select_related("user", "agency")
+    )
+    if not may_read_entries(actor) or actor.membership is None:
+        return []
+    facts = load_facts(actor, purpose, {case.pk: case.person.birth_date}, ctx)[case.pk]
+    shown = []
+    for member in members:
+        category = AGENCY_TYPE_REVEALS.get(member.agency.type)
+        if category and member.agency_id != actor.membership.agency_id:
+            decision = decide(actor=actor, purpose=purpose, source_agency_id=member.agency_id,
+                              source_type=member.agency.type, category=category, facts=facts,
+                              ctx=ctx)
+            if not decision.allowed:
+                continue
+        shown.append(member)
+    return shown
+
+
+# --- consents and emergency reviews --------------------------------------------------------------
+
+def consent_list_for(*, actor: Actor, case: Case) -> list[Consent]:
+    """The case's consents whose record (an entry) the actor may read."""
+    ctx = context_at()
+    with entries_opened():
+        visible = Entry.objects.filter(visible_to(actor, Purpose.OPPFOLGING, ctx=ctx), case=case)
+        consents = list(
+            Consent.objects.filter(case=case, entry__in=visible.values("pk"))
+            .select_related("agency", "registered_by")
+            .prefetch_related("guardians")
+        )
+    audit_record(action=Action.CONSENT_VIEW, actor=actor, obj=case, persons=[case.person_id],
+                 purpose=Purpose.OPPFOLGING, details={"consents": len(consents)})
+    return consents
+
+
+def consent_get_for(*, actor: Actor, case: Case, consent_id: uuid.UUID | str) -> Consent:
+    ctx = context_at()
+    with entries_opened():
+        visible = Entry.objects.filter(visible_to(actor, Purpose.OPPFOLGING, ctx=ctx), case=case)
+        consent = (
+            Consent.objects.filter(case=case, pk=consent_id, entry__in=visible.values("pk"))
+            .select_related("agency", "registered_by", "case__person")
+            .prefetch_related("guardians").first()
+        )
+    if consent is None:
+        audit_record(action=Action.ENTRY_ACCESS_DENIED, actor=actor, outcome=Outcome.DENIED,
+                     purpose=Purpose.OPPFOLGING, persons=[case.person_id],
+                     details={"object_id": str(consent_id)})
+        raise NotFound()
+    audit_record(action=Action.CONSENT_VIEW, actor=actor, obj=consent, persons=[case.person_id],
+                 purpose=Purpose.OPPFOLGING)
+    return consent
+
+
+def emergency_reviews_for(*, actor: Actor) -> QuerySet[EmergencyAccess]:
+    """Emergency accesses to the actor's agency's entries awaiting its leader's review."""
+    if actor.role != Role.LEADER or actor.membership is None:
+        return EmergencyAccess.objects.none()
+    return (
+        EmergencyAccess.objects.filter(source_agency=actor.membership.agency,
+                                       reviewed_at__isnull=True)
+        .select_related("user", "agency", "case__district")
+    )
+
+
+def emergency_overdue() -> QuerySet[EmergencyAccess]:
+    """Reviews past their deadline, for the auditor (no personal data beyond who and when)."""
+    return (
+        EmergencyAccess.objects.filter(reviewed_at__isnull=True, review_due__lt=clock.today())
+        .select_related("user", "agency", "source_agency")
+    )
+
+
+__all__ = [
+    "CASE_ROLES", "HiddenGroup", "ShownEntry", "attachment_get_for",
+    "case_entries_for", "case_get_for", "case_list_for", "consent_get_for", "consent_list_for",
+    "emergency_overdue", "emergency_reviews_for", "entry_get_for", "entry_history_for",
+    "hidden_summary_for", "is_team_member", "my_entries_for", "team_for",
+]

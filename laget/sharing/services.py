@@ -1,0 +1,328 @@
+"""Writes that the sharing engine owns: entries (added, corrected — never edited), consents
+(registered, withdrawn), and emergency access (opened, reviewed). Atomic and audited."""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from laget.accounts.actor import Actor
+from laget.accounts.models import Role
+from laget.audit.actions import Action, Purpose
+from laget.audit.services import audit_record
+from laget.core import clock
+from laget.core.errors import DomainError, NotFound
+from laget.people.models import Guardian
+from laget.records.access import entries_opened
+from laget.records.models import Case, CaseStatus, Entry, EntryAttachment, TeamMember
+from laget.records.services import is_district_coordinator
+from laget.records.vocabulary import RECIPIENTS, InfoCategory, SharingPurpose
+from laget.sharing.engine import age_on, context_at, may_read_entries, visible_to
+from laget.sharing.guide import consent_needed_from, consent_satisfies
+from laget.sharing.models import (
+    BasisKind,
+    Consent,
+    ConsentGivenBy,
+    ConsentGrant,
+    ConsentMethod,
+    Disclosure,
+    EmergencyAccess,
+    ReviewOutcome,
+    WithdrawnBy,
+)
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_CONTENT_TYPES = frozenset({
+    "application/pdf", "image/png", "image/jpeg", "text/plain",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+})
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    name: str
+    content_type: str
+    data: bytes
+
+
+def _require_writer(actor: Actor, case: Case) -> None:
+    """Team members in a case role, and the case's own coordinator, may add to a case."""
+    if not may_read_entries(actor) or actor.membership is None:
+        raise DomainError(_("Rollen din kan ikke registrere opplysninger."), code="role")
+    if case.status != CaseStatus.OPEN:
+        raise DomainError(_("Saken er avsluttet."), code="closed")
+    on_team = TeamMember.objects.active().filter(
+        case=case, user_id=actor.user.pk, agency_id=actor.membership.agency_id
+    ).exists()
+    if not (on_team or is_district_coordinator(actor, case.district_id)):
+        raise DomainError(_("Du må være med i teamet for å registrere opplysninger."),
+                          code="not_on_team")
+
+
+def _attach(entry: Entry, files: Sequence[NewAttachment]) -> None:
+    for item in files:
+        if len(item.data) > MAX_ATTACHMENT_BYTES:
+            raise DomainError(_("Vedlegget er større enn 10 MB."), code="attachment_size")
+        if item.content_type not in ALLOWED_CONTENT_TYPES:
+            raise DomainError(_("Vedlegg må være PDF, PNG, JPEG, tekst eller Word."),
+                              code="attachment_type")
+        attachment = EntryAttachment(
+            id=uuid.uuid4(), entry=entry, name=item.name[:200] or "vedlegg",
+            content_type=item.content_type, size=len(item.data),
+            sha256=EntryAttachment.digest(item.data),
+        )
+        attachment.file.save(str(attachment.pk), ContentFile(item.data), save=False)
+        attachment.save()
+
+
+@transaction.atomic
+def entry_add(
+    *, actor: Actor, case: Case, category: str, text: str,
+    purpose: str = SharingPurpose.FOREBYGGING, attachments: Sequence[NewAttachment] = (),
+) -> Entry:
+    """Add an entry from the actor's agency to the case."""
+    _require_writer(actor, case)
+    if category not in InfoCategory.values:
+        raise DomainError(_("Ukjent kategori."), code="category")
+    if purpose not in SharingPurpose.values:
+        raise DomainError(_("Ukjent formål."), code="purpose")
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Skriv opplysningen."), code="text")
+    assert actor.membership is not None
+    with entries_opened():
+        entry = Entry.objects.create(
+            case=case, source_agency=actor.membership.agency, category=category,
+            purpose=purpose, text=text, author=actor.user,
+        )
+        _attach(entry, attachments)
+    audit_record(action=Action.ENTRY_CREATE, actor=actor, obj=entry, persons=[case.person_id],
+                 purpose=purpose, details={"category": category, "attachments": len(attachments)})
+    return entry
+
+
+@transaction.atomic
+def entry_correct(
+    *, actor: Actor, case: Case, entry_id: uuid.UUID | str, text: str,
+    attachments: Sequence[NewAttachment] = (),
+) -> Entry:
+    """Correct one of the actor's agency's entries: a new entry supersedes the old one; both
+    stay in the history."""
+    _require_writer(actor, case)
+    assert actor.membership is not None
+    with entries_opened():
+        old = (
+            Entry.objects.select_for_update()
+            .filter(case=case, pk=entry_id, source_agency_id=actor.membership.agency_id)
+            .first()
+        )
+        if old is None:
+            raise NotFound()
+        if Entry.objects.filter(supersedes=old).exists():
+            raise DomainError(_("Opplysningen er allerede rettet; rett den nyeste versjonen."),
+                              code="superseded")
+        text = text.strip()
+        if not text:
+            raise DomainError(_("Skriv opplysningen."), code="text")
+        entry = Entry.objects.create(
+            case=case, source_agency=old.source_agency, category=old.category,
+            purpose=old.purpose, text=text, author=actor.user, supersedes=old,
+        )
+        _attach(entry, attachments)
+    audit_record(action=Action.ENTRY_CORRECT, actor=actor, obj=entry, persons=[case.person_id],
+                 purpose=old.purpose, details={"supersedes": str(old.pk)})
+    return entry
+
+
+# --- consent -------------------------------------------------------------------------------------
+
+def _codes(values: Sequence[str], allowed: Sequence[str], message: str) -> list[str]:
+    values = list(dict.fromkeys(values))
+    if not values or any(v not in allowed for v in values):
+        raise DomainError(message, code="scope")
+    return values
+
+
+@transaction.atomic
+def consent_register(
+    *, actor: Actor, case: Case, given_by: str, guardian_ids: Sequence[uuid.UUID | str],
+    method: str, categories: Sequence[str], recipients: Sequence[str], purposes: Sequence[str],
+    valid_from: dt.date, valid_to: dt.date, youth_view: str = "",
+) -> Consent:
+    """Register a consent after checking who must give it by the person's age (rulebook consent
+    settings): under 16 every guardian with parental responsibility; 16–17 the young person and
+    the guardians; from 18 the person alone (health: the young person from 16)."""
+    _require_writer(actor, case)
+    assert actor.membership is not None
+    if given_by not in ConsentGivenBy.values:
+        raise DomainError(_("Oppgi hvem som har gitt samtykket."), code="given_by")
+    if method not in ConsentMethod.values:
+        raise DomainError(_("Oppgi hvordan samtykket er gitt."), code="method")
+    categories = _codes(categories, InfoCategory.values, _("Ukjent eller manglende kategori."))
+    recipients = _codes(recipients, RECIPIENTS, _("Ukjent eller manglende mottaker."))
+    purposes = _codes(purposes, SharingPurpose.values, _("Ukjent eller manglende formål."))
+    if valid_to < valid_from:
+        raise DomainError(_("Sluttdatoen er før startdatoen."), code="period")
+    today = clock.today()
+    if valid_to < today:
+        raise DomainError(_("Samtykket er allerede utløpt."), code="period")
+    ctx = context_at()
+    person = case.person
+    age = age_on(person.birth_date, max(valid_from, today))
+    band = ctx.band(age)
+    for category in categories:
+        needed = consent_needed_from(ctx, category, band)
+        if not consent_satisfies(given_by, needed):
+            raise DomainError(
+                _("For %(category)s må samtykket gis av %(who)s når personen er %(age)s år.")
+                % {"category": InfoCategory(category).label,
+                   "who": ConsentGivenBy(needed).label.lower(), "age": age},
+                code="given_by",
+            )
+    guardians = list(Guardian.objects.filter(person=person, pk__in=list(guardian_ids)))
+    if len(guardians) != len(set(map(str, guardian_ids))):
+        raise DomainError(_("Ukjent foresatt."), code="guardians")
+    if given_by in (ConsentGivenBy.GUARDIAN, ConsentGivenBy.BOTH):
+        responsible = set(
+            Guardian.objects.filter(person=person, parental_responsibility=True)
+            .values_list("pk", flat=True)
+        )
+        if not responsible:
+            raise DomainError(_("Personen har ingen registrerte foresatte med foreldreansvar."),
+                              code="guardians")
+        if not responsible <= {g.pk for g in guardians}:
+            raise DomainError(
+                _("Alle foresatte med foreldreansvar må samtykke (ved felles foreldreansvar er "
+                  "det ikke nok med én)."), code="guardians")
+    heard_from = int(ctx.version.consent_settings.get("youth_heard_from_age", 12)
+                     if ctx.version else 12)
+    if given_by == ConsentGivenBy.GUARDIAN and age >= heard_from and not youth_view.strip():
+        raise DomainError(_("Den unge skal høres fra %(age)s år: skriv ned den unges syn.")
+                          % {"age": heard_from}, code="youth_view")
+    summary = _("Samtykke til deling av %(categories)s med %(recipients)s for %(purposes)s, "
+                "gyldig %(start)s–%(end)s.") % {
+        "categories": ", ".join(categories), "recipients": ", ".join(recipients),
+        "purposes": ", ".join(purposes), "start": valid_from.isoformat(),
+        "end": valid_to.isoformat(),
+    }
+    with entries_opened():
+        entry = Entry.objects.create(
+            case=case, source_agency=actor.membership.agency, category=InfoCategory.FAMILIE,
+            purpose=SharingPurpose.OPPFOLGING, text=summary, author=actor.user,
+        )
+    consent = Consent.objects.create(
+        case=case, entry=entry, given_by=given_by, age_band=band, method=method,
+        youth_view=youth_view.strip(), categories=categories, recipients=recipients,
+        purposes=purposes, valid_from=valid_from, valid_to=valid_to, registered_by=actor.user,
+        agency=actor.membership.agency,
+    )
+    consent.guardians.set(guardians)
+    ConsentGrant.objects.bulk_create([
+        ConsentGrant(consent=consent, case=case, category=c, recipient=r, purpose=p)
+        for c in categories for r in recipients for p in purposes
+    ])
+    audit_record(action=Action.CONSENT_REGISTER, actor=actor, obj=consent,
+                 persons=[person.pk], purpose=Purpose.OPPFOLGING,
+                 details={"categories": categories, "recipients": recipients,
+                          "purposes": purposes, "given_by": given_by})
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_by: str) -> Consent:
+    """Withdraw a consent; it stops counting on the very next read. Past sharing stays lawful."""
+    _require_writer(actor, consent.case)
+    if withdrawn_by not in WithdrawnBy.values:
+        raise DomainError(_("Oppgi hvem som trakk samtykket tilbake."), code="withdrawn_by")
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_at is not None:
+        raise DomainError(_("Samtykket er allerede trukket tilbake."), code="withdrawn")
+    locked.withdrawn_at = clock.now()
+    locked.withdrawn_by = withdrawn_by
+    locked.withdrawal_recorded_by = actor.user
+    locked.updated_at = locked.withdrawn_at
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_recorded_by",
+                               "updated_at"])
+    audit_record(action=Action.CONSENT_WITHDRAW, actor=actor, obj=locked,
+                 persons=[consent.case.person_id], purpose=Purpose.OPPFOLGING,
+                 details={"withdrawn_by": withdrawn_by})
+    return locked
+
+
+# --- emergency access ----------------------------------------------------------------------------
+
+@transaction.atomic
+def emergency_open(
+    *, actor: Actor, case: Case, entry_id: uuid.UUID | str, reason: str
+) -> Entry:
+    """Open an entry without a basis because of danger to life or health. Only a team member may;
+    the reason is required; the read is flagged for the source agency's leader to review."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise DomainError(_("Beskriv faren for liv eller helse (minst 10 tegn)."), code="reason")
+    if not may_read_entries(actor) or actor.membership is None or not TeamMember.objects.active(
+    ).filter(case=case, user_id=actor.user.pk, agency_id=actor.membership.agency_id).exists():
+        raise NotFound()
+    ctx = context_at()
+    with entries_opened():
+        entry = (
+            Entry.objects.select_related("case__person", "source_agency", "author")
+            .filter(case=case, pk=entry_id).first()
+        )
+        if entry is None:
+            raise NotFound()
+        if Entry.objects.filter(visible_to(actor, Purpose.FARE_LIV_HELSE, ctx=ctx),
+                                pk=entry.pk).exists():
+            raise DomainError(_("Du har allerede grunnlag for å lese opplysningen."),
+                              code="not_needed")
+    access = EmergencyAccess.objects.create(
+        user=actor.user, agency=actor.membership.agency, entry=entry, case=case,
+        source_agency=entry.source_agency, reason=reason,
+        review_due=clock.today() + dt.timedelta(days=settings.LAGET_EMERGENCY_REVIEW_DAYS),
+    )
+    event = audit_record(action=Action.EMERGENCY_ACCESS, actor=actor, obj=entry,
+                         persons=[case.person_id], purpose=Purpose.FARE_LIV_HELSE,
+                         basis="nodtilgang", details={"emergency_access": str(access.pk)})
+    Disclosure.objects.create(
+        user=actor.user, agency=actor.membership.agency, entry=entry, case=case,
+        source_agency=entry.source_agency, basis_kind=BasisKind.EMERGENCY,
+        purpose=Purpose.FARE_LIV_HELSE, audit_event=event,
+    )
+    return entry
+
+
+@transaction.atomic
+def emergency_review(
+    *, actor: Actor, access_id: uuid.UUID | str, outcome: str, note: str = ""
+) -> EmergencyAccess:
+    """The source agency's leader reviews an emergency access."""
+    if actor.role != Role.LEADER or actor.membership is None:
+        raise NotFound()
+    access = (
+        EmergencyAccess.objects.select_for_update()
+        .filter(pk=access_id, source_agency_id=actor.membership.agency_id).first()
+    )
+    if access is None:
+        raise NotFound()
+    if access.reviewed_at is not None:
+        raise DomainError(_("Nødtilgangen er allerede vurdert."), code="reviewed")
+    if outcome not in ReviewOutcome.values:
+        raise DomainError(_("Velg en vurdering."), code="outcome")
+    if outcome == ReviewOutcome.NOT_JUSTIFIED and not note.strip():
+        raise DomainError(_("Begrunn hvorfor nødtilgangen ikke var berettiget."), code="note")
+    access.reviewed_at = clock.now()
+    access.reviewed_by = actor.user
+    access.review_outcome = outcome
+    access.review_note = note.strip()
+    access.updated_at = access.reviewed_at
+    access.save(update_fields=["reviewed_at", "reviewed_by", "review_outcome", "review_note",
+                               "updated_at"])
+    audit_record(action=Action.EMERGENCY_REVIEW, actor=actor, obj=access,
+                 persons=[access.case.person_id], purpose=Purpose.TILSYN,
+                 details={"outcome": outcome})
+    return access
