@@ -99,6 +99,7 @@ def test_demo_data_is_synthetic_deterministic_and_idempotent():
     numbers = set(Person.objects.exclude(national_id=None).values_list("national_id", flat=True))
     second = build_demo(seed=7, persons=30)
     assert second.created_persons == 0
+    assert first.created_cases > 0 and second.created_cases == 0
     assert Person.objects.count() == first.persons == 30
     assert User.objects.count() == first.users == 40
     assert all(p.is_synthetic for p in Person.objects.all())

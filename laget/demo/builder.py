@@ -15,6 +15,7 @@ from laget.areas.models import District, Subdistrict
 from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.demo import names
+from laget.demo.cases import build_cases
 from laget.people import services as people_services
 from laget.people.identifiers import synthetic_national_id
 from laget.people.models import GuardianRelation, IdKind, Language, Person
@@ -41,6 +42,7 @@ class DemoSummary:
     users: int = 0
     persons: int = 0
     created_persons: int = 0
+    created_cases: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -225,6 +227,7 @@ def build_demo(*, seed: int = 2026, persons: int = 300) -> DemoSummary:
     summary.agencies = len(agencies)
     _staff(seed, agencies, summary)
     _persons(rng, persons, agencies, summary)
+    summary.created_cases = build_cases(rng=random.Random(seed + 1), districts=PILOT_DISTRICTS)
     if summary.created_persons:
         audit_record(
             action=Action.DEMO_SEED, actor=None, purpose=Purpose.REGISTRERING,

@@ -21,12 +21,11 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.actor import Actor
@@ -153,7 +152,7 @@ class Context:
 
 def context_at(at: dt.datetime | None = None) -> Context:
     at = at or clock.now()
-    day = timezone.localdate(at)
+    day = at.astimezone(clock.OSLO).date()
     version = version_at(at)
     rules = tuple(r for r in _snapshot(version) if r.in_force(day)) if version else ()
     consent = version.consent_settings if version else {}
@@ -195,7 +194,42 @@ def _rule_q(rule: RuleView, day: dt.date) -> Q:
     return q
 
 
-def _live_consent(ctx: Context, recipient: str, purpose: str) -> Exists:
+def _covers(wide: RuleView, narrow: RuleView) -> bool:
+    """Every entry that `narrow` matches, `wide` matches too (on any day, for any case)."""
+    return (
+        wide.sources >= narrow.sources and wide.categories >= narrow.categories
+        and (wide.age_min is None
+             or (narrow.age_min is not None and narrow.age_min >= wide.age_min))
+        and (wide.age_max is None
+             or (narrow.age_max is not None and narrow.age_max <= wide.age_max))
+        and (not wide.programme or wide.programme == narrow.programme)
+        and (not wide.weapon_trigger or narrow.weapon_trigger)
+    )
+
+
+def _fewest(rules: Iterable[RuleView]) -> list[RuleView]:
+    """The same disjunction with fewer terms, for the planner: a rule that another rule of the
+    same effect covers adds nothing, and rules that differ only in their categories are one term
+    with the union of them. (explain() still reports every rule.)"""
+    kept: list[RuleView] = []
+    for rule in rules:
+        if any(_covers(k, rule) for k in kept):
+            continue
+        kept = [k for k in kept if not _covers(rule, k)] + [rule]
+    merged: dict[tuple[object, ...], RuleView] = {}
+    for rule in kept:
+        key = (rule.sources, rule.age_min, rule.age_max, rule.programme, rule.weapon_trigger)
+        same = merged.get(key)
+        merged[key] = rule if same is None else replace(
+            same, categories=same.categories | rule.categories)
+    return list(merged.values())
+
+
+def _live_consent(ctx: Context, recipient: str, purpose: str, on_team: Q) -> Exists:
+    """A live consent covers the entry's category for the recipient type and purpose, in the
+    person's current age band. `on_team` limits the grants to the cases the caller is on (the
+    filter requires that anyway): the subquery then needs no outer row but the case and the
+    category, and the database can hash the few grants once instead of probing per entry."""
     joint = years_before(ctx.day, ctx.joint_from_age)
     adult = years_before(ctx.day, ctx.adult_from_age)
     band = (
@@ -207,7 +241,7 @@ def _live_consent(ctx: Context, recipient: str, purpose: str) -> Exists:
     return Exists(
         ConsentGrant.objects.filter(
             Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=ctx.at),
-            band,
+            band, on_team,
             case_id=OuterRef("case_id"), category=OuterRef("category"), recipient=recipient,
             purpose=purpose, consent__valid_from__lte=ctx.day, consent__valid_to__gte=ctx.day,
         )
@@ -219,14 +253,15 @@ def _any(qs: Iterable[Q]) -> Q | None:
     return reduce(or_, items) if items else None
 
 
-def team_exists(actor: Actor, day: dt.date, case_ref: str = "case_id") -> Exists:
+def _team_cases(actor: Actor, day: dt.date) -> QuerySet[TeamMember]:
     assert actor.membership is not None
-    return Exists(
-        TeamMember.objects.active(day).filter(
-            case_id=OuterRef(case_ref), user_id=actor.user.pk,
-            agency_id=actor.membership.agency_id,
-        )
+    return TeamMember.objects.active(day).filter(
+        user_id=actor.user.pk, agency_id=actor.membership.agency_id
     )
+
+
+def team_exists(actor: Actor, day: dt.date, case_ref: str = "case_id") -> Exists:
+    return Exists(_team_cases(actor, day).filter(case_id=OuterRef(case_ref)))
 
 
 def visible_to(actor: Actor | None, purpose: str, *, ctx: Context | None = None) -> Q:
@@ -239,19 +274,20 @@ def visible_to(actor: Actor | None, purpose: str, *, ctx: Context | None = None)
     agency = actor.membership.agency
     own = Q(source_agency_id=agency.pk)
     rules = ctx.candidates(agency.type, purpose)
-    by_effect: dict[str, list[Q]] = defaultdict(list)
+    grouped: dict[str, list[RuleView]] = defaultdict(list)
     for rule in rules:
-        by_effect[rule.effective_effect(draft_in_force=ctx.draft_in_force)].append(
-            _rule_q(rule, ctx.day)
-        )
-    allow = _any(by_effect[Effect.ALLOW])
-    need_consent = _any(by_effect[Effect.CONSENT_REQUIRED])
+        grouped[rule.effective_effect(draft_in_force=ctx.draft_in_force)].append(rule)
+    by_effect = {effect: [_rule_q(rule, ctx.day) for rule in _fewest(group)]
+                 for effect, group in grouped.items()}
+    allow = _any(by_effect.get(Effect.ALLOW, ()))
+    need_consent = _any(by_effect.get(Effect.CONSENT_REQUIRED, ()))
     if need_consent is not None:
-        need_consent &= Q(_live_consent(ctx, agency.type, purpose))
+        on_team = Q(case_id__in=_team_cases(actor, ctx.day).values("case_id"))
+        need_consent &= Q(_live_consent(ctx, agency.type, purpose, on_team))
     basis = _any(q for q in (allow, need_consent) if q is not None)
     if basis is None:
         return own
-    deny = _any(by_effect[Effect.DENY])
+    deny = _any(by_effect.get(Effect.DENY, ()))
     if deny is not None:
         basis &= ~deny
     return own | (Q(team_exists(actor, ctx.day)) & basis)

@@ -29,7 +29,8 @@ class Command(BaseCommand):
         summary = build_demo(seed=seed, persons=persons)
         self.stdout.write(
             f"Demo: {summary.agencies} agencies, {summary.users} users, {summary.persons} "
-            f"synthetic persons ({summary.created_persons} new)."
+            f"synthetic persons ({summary.created_persons} new), {summary.created_cases} new "
+            "cases."
         )
         if quiet_logins:
             return

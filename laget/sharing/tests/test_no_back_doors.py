@@ -1,0 +1,31 @@
+"""No second way to entries or personal data: not the admin, not a direct query."""
+
+from pathlib import Path
+
+from django.contrib import admin
+
+ROOT = Path(__file__).resolve().parents[3]
+PERSONAL = {"records", "people", "audit"}
+ALLOWED_SHARING = {"rulebookversion", "rule"}
+
+
+def test_admin_shows_no_personal_data_or_entries():
+    for model in admin.site._registry:
+        label = model._meta.app_label
+        assert label not in PERSONAL, model
+        if label == "sharing":
+            assert model._meta.model_name in ALLOWED_SHARING, model
+
+
+def test_only_the_sharing_engine_opens_the_entries_table():
+    """Outside laget/sharing (and tests), no module touches records.access or Entry.objects."""
+    offenders = []
+    for path in (ROOT / "laget").rglob("*.py"):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith(("laget/sharing/", "laget/records/")) or "/tests/" in relative:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "records.access" in text or "Entry.objects" in text or "Entry._base_manager" in text:
+            offenders.append(relative)
+    assert offenders == []
+
