@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.actor import Actor
@@ -37,6 +38,8 @@ from laget.sharing.models import AgeBand, ConsentGrant, Effect, Rule, RulebookVe
 from laget.sharing.rulebook import unreviewed_allow_is_draft, version_at
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.LEADER})
+#: Grouping key in visible_to() for consent-required rules whose consent must come from both.
+CONSENT_FROM_BOTH = "consent_from_both"
 _ALL_CATEGORIES = tuple(InfoCategory.values)
 
 
@@ -73,6 +76,7 @@ class RuleView:
     programme: str
     weapon_trigger: bool
     effect: str
+    consent_requires: str
     reviewed: bool
     citation: str
     citation_status: str
@@ -88,7 +92,8 @@ class RuleView:
             recipients=frozenset(rule.recipients), categories=frozenset(rule.categories),
             purposes=frozenset(rule.purposes), age_min=rule.age_min, age_max=rule.age_max,
             programme=rule.programme, weapon_trigger=rule.weapon_trigger, effect=rule.effect,
-            reviewed=bool(rule.reviewed_by), citation=rule.citation,
+            consent_requires=rule.consent_requires, reviewed=bool(rule.reviewed_by),
+            citation=rule.citation,
             citation_status=rule.citation_status, explanation_nb=rule.explanation_nb,
             explanation_en=rule.explanation_en, valid_from=rule.valid_from,
             valid_to=rule.valid_to,
@@ -105,6 +110,17 @@ class RuleView:
     @property
     def is_draft(self) -> bool:
         return not self.reviewed
+
+    @property
+    def breadth(self) -> int:
+        """How much the rule covers; where several rules decide alike, the narrowest (most
+        specific citation) is the one shown."""
+        return (len(self.sources) * len(self.recipients) * len(self.categories)
+                * len(self.purposes))
+
+    def consent_counts(self, *, given_by: str, band: str) -> bool:
+        """Whether a live consent given by `given_by` in age band `band` meets this rule."""
+        return self.consent_requires != "both" or given_by == "both" or band == AgeBand.ADULT
 
     @property
     def explanation(self) -> str:
@@ -225,19 +241,25 @@ def _fewest(rules: Iterable[RuleView]) -> list[RuleView]:
     return list(merged.values())
 
 
-def _live_consent(ctx: Context, recipient: str, purpose: str, on_team: Q) -> Exists:
+def _live_consent(
+    ctx: Context, recipient: str, purpose: str, on_team: Q, *, both: bool = False
+) -> Exists:
     """A live consent covers the entry's category for the recipient type and purpose, in the
     person's current age band. `on_team` limits the grants to the cases the caller is on (the
-    filter requires that anyway): the subquery then needs no outer row but the case and the
-    category, and the database can hash the few grants once instead of probing per entry."""
+    filter requires that anyway): the subquery then needs no outer row but the case, the
+    category and the person's band, and the database can hash the few grants once instead of
+    probing per entry. The band comes from the entry's own case's person (the grant's case is
+    the same case), so the subquery joins neither cases nor persons."""
     joint = years_before(ctx.day, ctx.joint_from_age)
     adult = years_before(ctx.day, ctx.adult_from_age)
-    band = (
-        Q(consent__age_band=AgeBand.UNDER_16, case__person__birth_date__gt=joint)
-        | Q(consent__age_band=AgeBand.AGE_16_17, case__person__birth_date__lte=joint,
-            case__person__birth_date__gt=adult)
-        | Q(consent__age_band=AgeBand.ADULT, case__person__birth_date__lte=adult)
-    )
+    born = OuterRef("case__person__birth_date")
+    band = Q(consent__age_band=Case(
+        When(GreaterThan(born, joint), then=Value(AgeBand.UNDER_16)),
+        When(GreaterThan(born, adult), then=Value(AgeBand.AGE_16_17)),
+        default=Value(AgeBand.ADULT),
+    ))
+    if both:  # a minor's consent must come from the young person and the guardians together
+        band &= Q(consent__given_by="both") | Q(consent__age_band=AgeBand.ADULT)
     return Exists(
         ConsentGrant.objects.filter(
             Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=ctx.at),
@@ -276,15 +298,25 @@ def visible_to(actor: Actor | None, purpose: str, *, ctx: Context | None = None)
     rules = ctx.candidates(agency.type, purpose)
     grouped: dict[str, list[RuleView]] = defaultdict(list)
     for rule in rules:
-        grouped[rule.effective_effect(draft_in_force=ctx.draft_in_force)].append(rule)
+        effect = rule.effective_effect(draft_in_force=ctx.draft_in_force)
+        if effect == Effect.CONSENT_REQUIRED and rule.consent_requires == "both":
+            effect = CONSENT_FROM_BOTH
+        grouped[effect].append(rule)
     by_effect = {effect: [_rule_q(rule, ctx.day) for rule in _fewest(group)]
                  for effect, group in grouped.items()}
     allow = _any(by_effect.get(Effect.ALLOW, ()))
+    on_team = Q(case_id__in=_team_cases(actor, ctx.day).values("case_id"))
+    # Where a rule says a minor's consent must come from both, that stricter demand holds even
+    # if a general consent rule matches too.
+    need_both = _any(by_effect.get(CONSENT_FROM_BOTH, ()))
     need_consent = _any(by_effect.get(Effect.CONSENT_REQUIRED, ()))
     if need_consent is not None:
-        on_team = Q(case_id__in=_team_cases(actor, ctx.day).values("case_id"))
+        if need_both is not None:
+            need_consent &= ~need_both
         need_consent &= Q(_live_consent(ctx, agency.type, purpose, on_team))
-    basis = _any(q for q in (allow, need_consent) if q is not None)
+    if need_both is not None:
+        need_both &= Q(_live_consent(ctx, agency.type, purpose, on_team, both=True))
+    basis = _any(q for q in (allow, need_consent, need_both) if q is not None)
     if basis is None:
         return own
     deny = _any(by_effect.get(Effect.DENY, ()))
@@ -347,8 +379,9 @@ class CaseFacts:
     on_team: bool = False
     programmes: set[str] = field(default_factory=set)
     weapon_trigger: bool = False
-    #: (category, consent id, age band) of live consents for the actor's agency type and purpose
-    consents: list[tuple[str, uuid.UUID, str]] = field(default_factory=list)
+    #: (category, consent id, age band, given by) of live consents for the actor's agency type
+    #: and purpose
+    consents: list[tuple[str, uuid.UUID, str, str]] = field(default_factory=list)
 
 
 def load_facts(
@@ -373,12 +406,14 @@ def load_facts(
             facts[case_id].weapon_trigger = True
         else:
             facts[case_id].programmes.add(programme)
-    for case_id, category, consent_id, band in ConsentGrant.objects.filter(
+    for case_id, category, consent_id, band, given_by in ConsentGrant.objects.filter(
         Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=ctx.at),
         case_id__in=ids, recipient=agency.type, purpose=purpose,
         consent__valid_from__lte=ctx.day, consent__valid_to__gte=ctx.day,
-    ).values_list("case_id", "category", "consent_id", "consent__age_band"):
-        facts[case_id].consents.append((category, consent_id, band))
+    ).order_by("consent__created_at", "consent_id").values_list(
+        "case_id", "category", "consent_id", "consent__age_band", "consent__given_by"
+    ):
+        facts[case_id].consents.append((category, consent_id, band, given_by))
     return facts
 
 
@@ -409,6 +444,15 @@ def match_rule(
     )
 
 
+def strictest_consent_rules(matching: Iterable[RuleMatch]) -> list[RuleMatch]:
+    """The matching consent-required rules that decide who must consent: those demanding consent
+    from both the young person and the guardians if any does, else all; narrowest first."""
+    needs = sorted((m for m in matching if m.effect == Effect.CONSENT_REQUIRED),
+                   key=lambda m: m.rule.breadth)
+    strict = [m for m in needs if m.rule.consent_requires == "both"]
+    return strict or needs
+
+
 def decide(
     *, actor: Actor | None, purpose: str, source_agency_id: uuid.UUID, source_type: str,
     category: str, facts: CaseFacts | None, ctx: Context,
@@ -433,24 +477,25 @@ def decide(
                    draft_in_force=ctx.draft_in_force)
         for r in ctx.candidates(agency.type, purpose)
     )
-    matching = [m for m in considered if m.matches]
+    matching = sorted((m for m in considered if m.matches), key=lambda m: m.rule.breadth)
     band = ctx.band(age)
-    consent_id = next(
-        (cid for cat, cid, cband in facts.consents if cat == category and cband == band), None
-    )
     for effect in (Effect.DENY, Effect.ALLOW):
         hit = next((m for m in matching if m.effect == effect), None)
         if hit is not None:
             return Decision(effect == Effect.ALLOW, "rule", rule=hit.rule, checks=tuple(checks),
                             considered=considered, purpose=purpose)
-    needs = next((m for m in matching if m.effect == Effect.CONSENT_REQUIRED), None)
-    if needs is not None:
+    needs = strictest_consent_rules(matching)
+    if needs:
+        rule = needs[0].rule
+        consent_id = next((cid for cat, cid, cband, given_by in facts.consents
+                           if cat == category and cband == band
+                           and rule.consent_counts(given_by=given_by, band=band)), None)
         checks.append(Check("consent", str(_("Et gyldig samtykke dekker opplysningen")),
                             consent_id is not None))
         if consent_id is not None:
-            return Decision(True, "consent", rule=needs.rule, consent_id=consent_id,
+            return Decision(True, "consent", rule=rule, consent_id=consent_id,
                             checks=tuple(checks), considered=considered, purpose=purpose)
-        return Decision(False, "none", rule=needs.rule, checks=tuple(checks),
+        return Decision(False, "none", rule=rule, checks=tuple(checks),
                         considered=considered, remedy="consent", purpose=purpose)
     return Decision(False, "none", checks=tuple(checks), considered=considered, purpose=purpose)
 

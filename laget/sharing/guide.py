@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from laget.records.vocabulary import ConsentState
-from laget.sharing.engine import Context, RuleMatch, RuleView, context_at, match_rule
+from laget.sharing.engine import (
+    Context,
+    RuleMatch,
+    RuleView,
+    context_at,
+    match_rule,
+    strictest_consent_rules,
+)
 from laget.sharing.models import AgeBand, Effect
 
 YES, NO, CONSENT_REQUIRED = "yes", "no", "consent_required"
@@ -26,6 +33,8 @@ class GuideAnswer:
     considered: tuple[RuleMatch, ...]
     consent_needed_from: str  # guardian | youth | both
     band: str
+    #: an allow rule that matched but acts as consent-required until a lawyer has reviewed it
+    pending: RuleView | None = None
 
     @property
     def rule_id(self) -> str | None:
@@ -57,24 +66,32 @@ def consent_satisfies(state: str, needed_from: str) -> bool:
 def ask(
     *, source: str, recipient: str, category: str, purpose: str, person_age: int,
     consent: str = ConsentState.NONE, programme: str | None = None, weapon_trigger: bool = False,
-    at: dt.datetime | None = None,
+    at: dt.datetime | None = None, ctx: Context | None = None,
 ) -> GuideAnswer:
-    ctx = context_at(at)
+    """The answer under the rulebook in force at `at` (now), or under `ctx` (a rulebook not yet
+    loaded, as `rules diff` compares)."""
+    ctx = ctx or context_at(at)
     considered = tuple(
         match_rule(r, source_type=source, category=category, age=person_age,
                    programmes={programme} if programme else set(), weapon_trigger=weapon_trigger,
                    draft_in_force=ctx.draft_in_force)
         for r in ctx.candidates(recipient, purpose)
     )
-    matching = [m for m in considered if m.matches]
+    matching = sorted((m for m in considered if m.matches), key=lambda m: m.rule.breadth)
     band = ctx.band(person_age)
     needed = consent_needed_from(ctx, category, band)
+    # An allow rule that would answer yes but waits for a lawyer's review (production only).
+    pending = next((m.rule for m in matching
+                    if m.rule.effect == Effect.ALLOW and m.effect == Effect.CONSENT_REQUIRED), None)
     for effect, answer in ((Effect.DENY, NO), (Effect.ALLOW, YES)):
         hit = next((m for m in matching if m.effect == effect), None)
         if hit is not None:
             return GuideAnswer(answer, hit.rule, considered, needed, band)
-    hit = next((m for m in matching if m.effect == Effect.CONSENT_REQUIRED), None)
-    if hit is not None:
+    needs = strictest_consent_rules(matching)
+    if needs:
+        rule = pending or needs[0].rule
+        if needs[0].rule.consent_requires == "both" and band != AgeBand.ADULT:
+            needed = "both"
         answer = YES if consent_satisfies(consent, needed) else CONSENT_REQUIRED
-        return GuideAnswer(answer, hit.rule, considered, needed, band)
+        return GuideAnswer(answer, rule, considered, needed, band, pending=pending)
     return GuideAnswer(NO, None, considered, needed, band)

@@ -63,6 +63,10 @@ class Rule(models.Model):
     programme = models.CharField(max_length=30, blank=True)
     weapon_trigger = models.BooleanField(default=False)
     effect = models.CharField(_("virkning"), max_length=20, choices=Effect.choices)
+    consent_requires = models.CharField(
+        _("samtykke fra"), max_length=10, blank=True,
+        help_text=_("«both»: en mindreårigs samtykke må gis av både den unge og foresatte."),
+    )
     citation = models.CharField(_("hjemmel"), max_length=300)
     citation_status = models.CharField(
         _("status for hjemmel"), max_length=12, choices=CitationStatus.choices

@@ -93,6 +93,9 @@ class RuleSpec(BaseModel):
     purposes: list[Code]
     conditions: ConditionsSpec = ConditionsSpec()
     effect: Effect
+    #: For a consent-required rule whose law names who consents (konfliktrådsloven § 25: the
+    #: young person and the guardian): "both" — a minor's consent must come from both.
+    consent_requires: Literal["both"] | None = None
     citation: Annotated[str, StringConstraints(min_length=3, max_length=300)]
     citation_status: Literal["verified", "partial", "unverified"]
     explanation: Explanation
@@ -117,6 +120,8 @@ class RuleSpec(BaseModel):
         )
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise ValueError("valid_to is before valid_from")
+        if self.consent_requires and self.effect != Effect.CONSENT_REQUIRED:
+            raise ValueError("consent_requires goes only with effect consent_required")
         if bool(self.reviewed_by) != (self.reviewed_on is not None):
             raise ValueError("reviewed_by and reviewed_on go together")
         return self
@@ -214,6 +219,36 @@ def version_at(at: dt.datetime) -> RulebookVersion | None:
     )
 
 
+def rule_rows(spec: RulebookSpec, version: RulebookVersion) -> list[Rule]:
+    """The rows of a rulebook's rules (unsaved), in file order."""
+    return [
+        Rule(
+            version=version,
+            position=position,
+            rule_id=rule.id,
+            sources=rule.sources,
+            recipients=rule.recipients,
+            categories=rule.categories,
+            purposes=rule.purposes,
+            age_min=rule.conditions.age_min,
+            age_max=rule.conditions.age_max,
+            programme=rule.conditions.programme or "",
+            weapon_trigger=rule.conditions.weapon_trigger,
+            effect=rule.effect,
+            consent_requires=rule.consent_requires or "",
+            citation=rule.citation,
+            citation_status=rule.citation_status,
+            explanation_nb=rule.explanation.nb,
+            explanation_en=rule.explanation.en,
+            reviewed_by=rule.reviewed_by,
+            reviewed_on=rule.reviewed_on,
+            valid_from=rule.valid_from,
+            valid_to=rule.valid_to,
+        )
+        for position, rule in enumerate(spec.rules)
+    ]
+
+
 @transaction.atomic
 def rulebook_load(
     *, text: str, file_name: str, actor: Actor | None = None
@@ -235,33 +270,7 @@ def rulebook_load(
         loaded_by=actor.user if actor else None,
         consent_settings=spec.consent.model_dump(mode="json"),
     )
-    Rule.objects.bulk_create(
-        [
-            Rule(
-                version=version,
-                position=position,
-                rule_id=rule.id,
-                sources=rule.sources,
-                recipients=rule.recipients,
-                categories=rule.categories,
-                purposes=rule.purposes,
-                age_min=rule.conditions.age_min,
-                age_max=rule.conditions.age_max,
-                programme=rule.conditions.programme or "",
-                weapon_trigger=rule.conditions.weapon_trigger,
-                effect=rule.effect,
-                citation=rule.citation,
-                citation_status=rule.citation_status,
-                explanation_nb=rule.explanation.nb,
-                explanation_en=rule.explanation.en,
-                reviewed_by=rule.reviewed_by,
-                reviewed_on=rule.reviewed_on,
-                valid_from=rule.valid_from,
-                valid_to=rule.valid_to,
-            )
-            for position, rule in enumerate(spec.rules)
-        ]
-    )
+    Rule.objects.bulk_create(rule_rows(spec, version))
     audit_record(
         action=Action.RULEBOOK_LOAD,
         actor=actor,

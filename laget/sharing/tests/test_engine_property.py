@@ -9,7 +9,7 @@ import pytest
 import yaml
 from django.db import transaction
 from django.test import override_settings
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from laget.accounts.actor import Actor
@@ -52,6 +52,7 @@ rule_strategy = st.fixed_dictionaries({
     "categories": subset(CATEGORIES),
     "purposes": subset(PURPOSES),
     "effect": st.sampled_from(["allow", "deny", "consent_required"]),
+    "consent_both": st.booleans(),
     "reviewed": st.booleans(),
     "age_min": st.one_of(st.none(), st.none(), st.integers(10, 18)),
     "age_span": st.one_of(st.none(), st.none(), st.integers(0, 8)),
@@ -82,6 +83,7 @@ world_strategy = st.fixed_dictionaries({
         "case": st.integers(0, 1),
         # "auto": the band the person is in on the day of the read; else a chosen (maybe lapsed) one
         "band": st.sampled_from(["auto", "auto", *[b.value for b in AgeBand]]),
+        "given_by": st.sampled_from(["guardian", "youth", "both"]),
         "categories": st.lists(st.sampled_from(CATEGORIES), min_size=2, max_size=4, unique=True),
         "recipients": st.lists(st.sampled_from(TYPES), min_size=2, max_size=4, unique=True),
         "purposes": st.lists(st.sampled_from(PURPOSES), min_size=1, max_size=2, unique=True),
@@ -119,6 +121,8 @@ def rulebook_text(rules, at_day: dt.date) -> str:
             "id": f"regel-{i}", "sources": rule["sources"], "recipients": rule["recipients"],
             "categories": rule["categories"], "purposes": rule["purposes"],
             "conditions": conditions, "effect": rule["effect"], "citation": "testhjemmel § 1",
+            **({"consent_requires": "both"}
+               if rule["consent_both"] and rule["effect"] == "consent_required" else {}),
             "citation_status": "unverified",
             "explanation": {"nb": "Generert testregel.", "en": "Generated test rule."},
             "valid_from": valid_from, "valid_to": valid_to,
@@ -181,7 +185,7 @@ def build(world):
             if band == "auto":
                 band = context_at(at).band(age_on(case.person.birth_date, at_day))
             consent = Consent.objects.create(
-                case=case, entry=record, given_by="both", age_band=band,
+                case=case, entry=record, given_by=spec["given_by"], age_band=band,
                 method="signed_form", categories=spec["categories"],
                 recipients=spec["recipients"], purposes=spec["purposes"], valid_from=valid_from,
                 valid_to=max(valid_from, at_day + spec["to_offset"] * DAY),
@@ -194,9 +198,32 @@ def build(world):
     return actors, entries, at
 
 
+def _rule(effect, **changes):
+    rule = {"sources": ["*"], "recipients": ["*"], "categories": ["*"], "purposes": ["*"],
+            "effect": effect, "consent_both": False, "reviewed": False, "age_min": None,
+            "age_span": None, "programme": None, "weapon_trigger": False, "from_offset": -1,
+            "to_offset": None}
+    return {**rule, **changes}
+
+
+# A general consent rule and a stricter one (consent from both) match; only the guardians
+# consented: the stricter demand must win in both forms.
+STRICTER_CONSENT_WINS = {
+    "agencies": ["bydel", "skole"], "roles": [Role.CASEWORKER] * 6, "persons": [(14, 10)],
+    "rules": [_rule("consent_required"), _rule("consent_required", consent_both=True)],
+    "team": [(0, 1, -1, None)], "markers": [(0, None, 5, None)],
+    "consents": [{"case": 0, "band": "auto", "given_by": "guardian", "categories": ["plan"],
+                  "recipients": ["skole"], "purposes": ["forebygging"], "from_offset": -1,
+                  "to_offset": 5, "withdrawn": None}],
+    "entries": [(0, 0, "plan")], "at_offset": 3, "at_minutes": 0, "draft": False,
+    "purpose": "forebygging",
+}
+
+
 @pytest.mark.django_db
 @settings(deadline=None)
 @given(world=world_strategy)
+@example(world=STRICTER_CONSENT_WINS)
 def test_visible_to_agrees_with_explain(world):
     with override_settings(LAGET_RULES_UNREVIEWED_IN_FORCE=world["draft"]), transaction.atomic():
         with clock.frozen(BASE - DAY):

@@ -29,3 +29,14 @@ def test_only_the_sharing_engine_opens_the_entries_table():
             offenders.append(relative)
     assert offenders == []
 
+
+
+def test_check_warns_until_a_rulebook_is_loaded(db, rulebook):
+    from django.core.checks import run_checks
+
+    from laget.sharing.models import RulebookVersion
+
+    assert not [m for m in run_checks(databases=["default"]) if m.id == "laget.sharing.W001"]
+    RulebookVersion.objects.all().delete()
+    assert [m.id for m in run_checks(databases=["default"]) if m.id.startswith("laget.sharing")
+            ] == ["laget.sharing.W001"]
