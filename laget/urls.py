@@ -1,7 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from laget.api.main import api
+from laget.api.main import not_found as api_not_found
 from laget.web.admin_site import install_admin_login
 
 install_admin_login(admin.site)
@@ -11,6 +14,10 @@ urlpatterns = [
     path("konto/", include("laget.accounts.urls")),
     path("logg/", include("laget.audit.urls")),
     path("i18n/sprak/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/docs/?$", RedirectView.as_view(pattern_name="api:openapi-view"),
+            name="api_docs"),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,13 +4,20 @@ The table is the policy, written by hand; it is not generated from what the code
 has no row fails the suite, so every new page must state who may open it.
 """
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType
 from laget.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
-from laget.people.tests.factories import PersonFactory
+from laget.core import clock
+from laget.people.tests.factories import GuardianFactory, PersonFactory
+from laget.records.tests.factories import CaseFactory, TeamMemberFactory
+from laget.sharing import services as sharing_services
+from laget.sharing.models import EmergencyAccess
 
 ROLES = ["caseworker", "coordinator", "leader", "analyst", "auditor", "admin"]
 PERSON_ROLES = {"caseworker", "coordinator", "leader"}
@@ -31,6 +38,19 @@ def person_page(agency_type: str) -> dict[str, int]:
     return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
 
 
+def case_page(agency_type: str) -> dict[str, int]:
+    # The agency's coordinator is on the case's team; a bydel's leader sees the bydel's cases; to
+    # everyone else in a case role the case does not exist (404, never 403).
+    seen = {"coordinator": 200, "leader": 200 if agency_type == AgencyType.BYDEL else 404}
+    return {"anonymous": 302,
+            **{r: seen.get(r, 404) if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
+POST_ONLY_FOR_CASE_ROLES = {"anonymous": 302,
+                            **{r: 405 if r in PERSON_ROLES else 403 for r in ROLES}}
+CASE = {"case_id": "CASE"}
+
+
 # url name → (kwargs, expected status by role, or a function of the agency type)
 MATRIX = {
     "web:start": ({}, LOGGED_IN),
@@ -42,6 +62,27 @@ MATRIX = {
     "web:person_detail": ({"person_id": "PERSON"}, person_page),
     "web:person_edit": ({"person_id": "PERSON"}, person_page),
     "web:guardian_create": ({"person_id": "PERSON"}, person_page),
+    "web:case_list": ({}, only(*PERSON_ROLES)),
+    "web:entry_mine": ({}, only(*PERSON_ROLES)),
+    "web:case_open": ({}, POST_ONLY_FOR_CASE_ROLES),
+    "web:case_detail": (CASE, case_page),
+    "web:entry_create": (CASE, case_page),
+    "web:entry_detail": ({**CASE, "entry_id": "ENTRY"}, case_page),
+    "web:entry_correct": ({**CASE, "entry_id": "ENTRY"}, case_page),
+    "web:entry_attachment": ({**CASE, "entry_id": "ENTRY", "attachment_id": "ATTACHMENT"},
+                             case_page),
+    "web:emergency_open": (CASE, case_page),
+    "web:case_team_add": (CASE, case_page),
+    "web:case_team_end": ({**CASE, "member_id": "MEMBER"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:consent_list": (CASE, case_page),
+    "web:consent_create": (CASE, case_page),
+    "web:consent_detail": ({**CASE, "consent_id": "CONSENT"}, case_page),
+    "web:consent_withdraw": ({**CASE, "consent_id": "CONSENT"}, case_page),
+    "web:consent_pdf": ({**CASE, "consent_id": "CONSENT"}, case_page),
+    # Emergency accesses to the agency's own entries, for its leader to review.
+    "web:emergency_review_list": ({}, only("leader")),
+    "web:emergency_overdue": ({}, only("auditor")),
+    "web:emergency_review": ({"access_id": "ACCESS"}, only("leader")),
     "accounts:login": ({}, {"anonymous": 200, **dict.fromkeys(ROLES, 302)}),
     # The code steps need a pending login (a correct password a moment ago); without one they
     # send everyone back to the login page.
@@ -53,6 +94,19 @@ MATRIX = {
     "accounts:members": ({}, only("leader")),
     "audit:event_list": ({}, only("auditor")),
     "set_language": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
+    # The sharing guide and the rulebook hold no personal data: open to all, also without login.
+    "web:sharing_guide": ({}, EVERYONE),
+    "web:sharing_rules": ({}, EVERYONE),
+    "web:sharing_rule": ({"rule_id": "fvl-13a-samtykke"}, EVERYONE),
+    "web:sharing_versions": ({}, EVERYONE),
+    "web:sharing_change": ({}, only("admin")),
+    # The JSON API: the guide is POST only; the root has no page of its own.
+    "api:sharing_guide": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
+    "api:sharing_rules": ({}, EVERYONE),
+    "api:openapi-json": ({}, EVERYONE),
+    "api:openapi-view": ({}, EVERYONE),
+    "api:api-root": ({}, {"anonymous": 404, **dict.fromkeys(ROLES, 404)}),
+    "api_docs": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     # The admin site (one row for the whole namespace): staff only; others are sent to log in.
     "admin:index": ({}, only("admin", others=302)),
 }
@@ -83,20 +137,45 @@ def person(db):
     return PersonFactory(district_id=DISTRICT, registered_by_agency=registering)
 
 
+def _case_objects(person, memberships: dict) -> dict[str, object]:
+    """A case on the person whose team holds the agency's coordinator, with an entry of the
+    agency's (with an attachment), a consent it registered, and an emergency access to that entry
+    awaiting its leader's review: the objects behind the case URLs' placeholders."""
+    coordinator = memberships["coordinator"]
+    actor = Actor(coordinator.user, coordinator)
+    case = CaseFactory(person=person)
+    member = TeamMemberFactory(case=case, user=coordinator.user, agency=coordinator.agency)
+    entry = sharing_services.entry_add(
+        actor=actor, case=case, category="plan", text="Plan.",
+        attachments=[sharing_services.NewAttachment("plan.txt", "text/plain", b"plan")])
+    guardian = GuardianFactory(person=person)
+    today = clock.today()
+    consent = sharing_services.consent_register(
+        actor=actor, case=case, given_by="both", guardian_ids=[guardian.pk],
+        method="signed_form", categories=["plan"], recipients=["skole"],
+        purposes=["forebygging"], valid_from=today, valid_to=today + dt.timedelta(days=30))
+    access = EmergencyAccess.objects.create(
+        user=UserFactory(), agency=AgencyFactory(), entry=entry, case=case,
+        source_agency=coordinator.agency, reason="Fare for liv.", review_due=today)
+    return {"CASE": case.pk, "ENTRY": entry.pk, "ATTACHMENT": entry.attachments.get().pk,
+            "CONSENT": consent.pk, "MEMBER": member.pk, "ACCESS": access.pk}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("agency_type", [t.value for t in AgencyType])
-def test_matrix(agency_type, person, login):
+def test_matrix(agency_type, person, login, rulebook):
     district = DISTRICT if agency_type != AgencyType.BY else None
     agency = AgencyFactory(type=agency_type, district_id=district)
     clients: dict[str, Client] = {"anonymous": Client()}
+    memberships = {}
     for role in ROLES:
         user = UserFactory(password=None, is_staff=role == "admin")
-        MembershipFactory(user=user, agency=agency, role=role)
+        memberships[role] = MembershipFactory(user=user, agency=agency, role=role)
         clients[role] = login(Client(), user)
+    placeholders = {"PERSON": person.pk, **_case_objects(person, memberships)}
     failures = []
     for name, (kwargs, expected) in MATRIX.items():
-        url = reverse(name, kwargs={k: person.pk if v == "PERSON" else v
-                                    for k, v in kwargs.items()})
+        url = reverse(name, kwargs={k: placeholders.get(v, v) for k, v in kwargs.items()})
         table = expected(agency_type) if callable(expected) else expected
         for who, client in clients.items():
             status = client.get(url).status_code

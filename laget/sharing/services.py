@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from laget.accounts.actor import Actor
-from laget.accounts.models import Role
+from laget.accounts.models import Agency, Role
 from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.core import clock
@@ -21,8 +21,23 @@ from laget.people.models import Guardian
 from laget.records.access import entries_opened
 from laget.records.models import Case, CaseStatus, Entry, EntryAttachment, TeamMember
 from laget.records.services import is_district_coordinator
-from laget.records.vocabulary import RECIPIENTS, InfoCategory, SharingPurpose
-from laget.sharing.engine import age_on, context_at, may_read_entries, visible_to
+from laget.records.vocabulary import (
+    AGENCY_TYPE_REVEALS,
+    EXISTENCE_CONFIDENTIAL,
+    RECIPIENTS,
+    InfoCategory,
+    SharingPurpose,
+)
+from laget.sharing.engine import (
+    Context,
+    age_on,
+    context_at,
+    decide,
+    explain_many,
+    load_facts,
+    may_read_entries,
+    visible_to,
+)
 from laget.sharing.guide import consent_needed_from, consent_satisfies
 from laget.sharing.models import (
     BasisKind,
@@ -294,6 +309,92 @@ def emergency_open(
         purpose=Purpose.FARE_LIV_HELSE, audit_event=event,
     )
     return entry
+
+
+def _may_know_source(actor: Actor, case: Case, source: Agency, ctx: Context) -> bool:
+    """Whether the actor may learn that barnevern or a health service is involved at all (as
+    hidden_summary_for and team_for decide it)."""
+    revealed = AGENCY_TYPE_REVEALS.get(source.type)
+    if not revealed:
+        return True
+    for purpose in (Purpose.FOREBYGGING, Purpose.FARE_LIV_HELSE):
+        facts = load_facts(actor, purpose, {case.pk: case.person.birth_date}, ctx)[case.pk]
+        if decide(actor=actor, purpose=purpose, source_agency_id=source.pk,
+                  source_type=source.type, category=revealed, facts=facts, ctx=ctx).allowed:
+            return True
+    return False
+
+
+@transaction.atomic
+def emergency_open_group(
+    *, actor: Actor, case: Case, source_agency_id: uuid.UUID | str, category: str, reason: str
+) -> list[Entry]:
+    """Open, because of danger to life or health, the current entries of one source agency and
+    category on the case: the group the hidden summary names, so that no entry id is ever shown
+    to someone without a basis. As emergency_open: only a team member, with a reason; each entry
+    the actor has no basis for gets an EmergencyAccess for the source agency's leader to review.
+    An entry a rule already lets the actor read for this purpose is read on that rule instead.
+    One Disclosure per entry, one audit event. Existence-confidential categories are never
+    opened this way (the summary never names them)."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise DomainError(_("Beskriv faren for liv eller helse (minst 10 tegn)."), code="reason")
+    if category in EXISTENCE_CONFIDENTIAL or category not in InfoCategory.values:
+        raise NotFound()
+    if not may_read_entries(actor) or actor.membership is None or not TeamMember.objects.active(
+    ).filter(case=case, user_id=actor.user.pk, agency_id=actor.membership.agency_id).exists():
+        raise NotFound()
+    purpose = Purpose.FARE_LIV_HELSE
+    ctx = context_at()
+    with entries_opened():
+        entries = list(
+            Entry.objects.select_related("case__person", "source_agency", "author")
+            .filter(case=case, source_agency_id=source_agency_id, category=category,
+                    superseded_by__isnull=True)
+            .exclude(source_agency_id=actor.membership.agency_id)
+            .order_by("-created_at", "-id")
+        )
+        if not entries:
+            raise NotFound()
+        if not _may_know_source(actor, case, entries[0].source_agency, ctx):
+            raise NotFound()
+        covered = set(
+            Entry.objects.filter(visible_to(actor, purpose, ctx=ctx),
+                                 pk__in=[e.pk for e in entries])
+            .values_list("pk", flat=True)
+        )
+        decisions = explain_many(actor, [e for e in entries if e.pk in covered], purpose,
+                                 ctx=ctx)
+    if not all(d.allowed for d in decisions.values()):
+        raise RuntimeError("visible_to() and explain() disagree")
+    due = clock.today() + dt.timedelta(days=settings.LAGET_EMERGENCY_REVIEW_DAYS)
+    accesses = {
+        e.pk: EmergencyAccess.objects.create(
+            user=actor.user, agency=actor.membership.agency, entry=e, case=case,
+            source_agency=e.source_agency, reason=reason, review_due=due,
+        )
+        for e in entries if e.pk not in covered
+    }
+    rules = sorted({d.rule.rule_id for d in decisions.values() if d.rule is not None})
+    event = audit_record(
+        action=Action.EMERGENCY_ACCESS, actor=actor, obj=case, persons=[case.person_id],
+        purpose=purpose, basis=",".join((["nodtilgang"] if accesses else []) + rules),
+        details={"entries": len(entries), "category": category,
+                 "emergency_access": [str(a.pk) for a in accesses.values()]},
+    )
+    now = clock.now()
+    disclosures = []
+    for e in entries:
+        decision = decisions.get(e.pk)
+        disclosures.append(Disclosure(
+            at=now, user=actor.user, agency=actor.membership.agency, entry=e, case=case,
+            source_agency=e.source_agency, purpose=purpose, audit_event=event,
+            basis_kind=decision.basis if decision else BasisKind.EMERGENCY,
+            rule_id=decision.rule.pk if decision and decision.rule else None,
+            consent_id=decision.consent_id if decision else None,
+        ))
+    Disclosure.objects.bulk_create(disclosures)
+    return entries
 
 
 @transaction.atomic

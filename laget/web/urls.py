@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.web.views import pages, people
+from laget.web.views import cases, oversight, pages, people, sharing
 
 app_name = "web"
 
@@ -15,4 +15,35 @@ urlpatterns = [
     path("personer/<uuid:person_id>/endre/", people.person_edit, name="person_edit"),
     path("personer/<uuid:person_id>/foresatte/ny/", people.guardian_create,
          name="guardian_create"),
+    path("saker/", cases.case_list, name="case_list"),
+    path("saker/ny/", cases.case_open, name="case_open"),
+    path("saker/nye-opplysninger/", cases.entry_mine, name="entry_mine"),
+    path("saker/<uuid:case_id>/", cases.case_detail, name="case_detail"),
+    path("saker/<uuid:case_id>/opplysninger/ny/", cases.entry_create, name="entry_create"),
+    path("saker/<uuid:case_id>/opplysninger/<uuid:entry_id>/", cases.entry_detail,
+         name="entry_detail"),
+    path("saker/<uuid:case_id>/opplysninger/<uuid:entry_id>/rett/", cases.entry_correct,
+         name="entry_correct"),
+    path("saker/<uuid:case_id>/opplysninger/<uuid:entry_id>/vedlegg/<uuid:attachment_id>/",
+         cases.entry_attachment, name="entry_attachment"),
+    path("saker/<uuid:case_id>/nodtilgang/", cases.emergency_open, name="emergency_open"),
+    path("saker/<uuid:case_id>/team/ny/", cases.case_team_add, name="case_team_add"),
+    path("saker/<uuid:case_id>/team/<uuid:member_id>/avslutt/", cases.case_team_end,
+         name="case_team_end"),
+    path("saker/<uuid:case_id>/samtykker/", cases.consent_list, name="consent_list"),
+    path("saker/<uuid:case_id>/samtykker/ny/", cases.consent_create, name="consent_create"),
+    path("saker/<uuid:case_id>/samtykker/<uuid:consent_id>/", cases.consent_detail,
+         name="consent_detail"),
+    path("saker/<uuid:case_id>/samtykker/<uuid:consent_id>/trekk-tilbake/",
+         cases.consent_withdraw, name="consent_withdraw"),
+    path("saker/<uuid:case_id>/samtykker/<uuid:consent_id>/skjema.pdf", cases.consent_pdf,
+         name="consent_pdf"),
+    path("nodtilgang/", cases.emergency_review_list, name="emergency_review_list"),
+    path("nodtilgang/forfalte/", oversight.emergency_overdue, name="emergency_overdue"),
+    path("nodtilgang/<uuid:access_id>/", cases.emergency_review, name="emergency_review"),
+    path("deling/veileder/", sharing.guide, name="sharing_guide"),
+    path("deling/regler/", sharing.rule_list_page, name="sharing_rules"),
+    path("deling/regler/versjoner/", sharing.rulebook_versions, name="sharing_versions"),
+    path("deling/regler/endring/", sharing.rulebook_change, name="sharing_change"),
+    path("deling/regler/<slug:rule_id>/", sharing.rule_detail, name="sharing_rule"),
 ]

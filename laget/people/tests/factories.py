@@ -14,7 +14,11 @@ class PersonFactory(DjangoModelFactory):
     class Meta:
         model = Person
 
-    birth_date = factory.Sequence(lambda n: dt.date(2010, 1, 1) + dt.timedelta(days=37 * n))
+    # Cycles through 2010–2015 (aged 10–16 in 2026): the sequence is shared by the whole test
+    # session, and an ever-growing offset would reach birth dates in the future.
+    birth_date = factory.Sequence(
+        lambda n: dt.date(2010, 1, 1) + dt.timedelta(days=37 * (n % 60))
+    )
     national_id = factory.LazyAttribute(
         lambda p: synthetic_national_id(birth_date=p.birth_date, rng=_rng)
     )

@@ -62,18 +62,29 @@ PERSON_ACTIONS = [
 ]
 DISTRICT_ACTION = Action(_("Bydeler"), _("Oslos bydeler med befolkning etter alder."),
                          "web:district_list")
+CASE_ACTIONS = [
+    Action(_("Mine saker"), _("Sakene der du er med i teamet, med opplysningene du har grunnlag "
+                              "for å se."), "web:case_list"),
+    Action(_("Nye opplysninger i mine saker"), _("Det nyeste fra de andre i teamene dine."),
+           "web:entry_mine"),
+]
 ROLE_ACTIONS: dict[str, list[Action]] = {
-    Role.CASEWORKER: [*PERSON_ACTIONS, DISTRICT_ACTION],
-    Role.COORDINATOR: [*PERSON_ACTIONS, DISTRICT_ACTION],
+    Role.CASEWORKER: [*CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION],
+    Role.COORDINATOR: [*CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION],
     Role.LEADER: [
         Action(_("Medarbeidere"), _("Hvem i virksomheten som har tilgang til Laget, og i "
                                     "hvilken rolle."), "accounts:members"),
-        *PERSON_ACTIONS, DISTRICT_ACTION,
+        Action(_("Nødtilgang til vurdering"), _("Opplysninger fra virksomheten din som noen har "
+                                                "åpnet med nødtilgang."),
+               "web:emergency_review_list"),
+        *CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION,
     ],
     Role.ANALYST: [DISTRICT_ACTION],
     Role.AUDITOR: [
         Action(_("Hendelseslogg"), _("Søk i loggen over innlogginger og bruk av "
                                      "personopplysninger."), "audit:event_list"),
+        Action(_("Forfalt nødtilgang"), _("Nødtilganger som ikke er vurdert innen fristen."),
+               "web:emergency_overdue"),
         DISTRICT_ACTION,
     ],
     Role.ADMIN: [

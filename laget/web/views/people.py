@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from laget.accounts.access import Actor, actor_required
 from laget.core.errors import NotFound
+from laget.records.services import is_district_coordinator
+from laget.sharing.selectors import case_open_for_person
 from laget.web.forms.people import GuardianForm, PersonForm, PersonLookupForm
 from laget.web.selectors import people as selectors
 from laget.web.selectors.people import PERSON_ROLES
@@ -58,7 +60,12 @@ def person_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 @actor_required(PERSON_ROLES)
 def person_detail(request: HttpRequest, actor: Actor, person_id: str) -> HttpResponse:
     person = _get(actor, person_id)
-    return render(request, "web/people/detail.html", {"person": person})
+    case = case_open_for_person(actor=actor, person_id=person.pk)
+    return render(request, "web/people/detail.html", {
+        "person": person,
+        "open_case": case,
+        "may_open_case": case is None and is_district_coordinator(actor, person.district_id),
+    })
 
 
 @actor_required(PERSON_ROLES)

@@ -1,0 +1,450 @@
+"""The sharing engine at city scale: what `visible_to()` costs a caseworker's lists, and what
+`explain()` costs one entry.
+
+Side by side in one run, interleaved (A B, B A, …), on the `seed_scale` data in PostgreSQL:
+- "entries on my cases", first page newest first, built exactly as
+  `laget.sharing.selectors.my_entries_for` builds it, against the same query without the sharing
+  filter (team membership only);
+- a case's entry list, as `case_entries_for` builds it, against the same query with team
+  membership as the only condition;
+- `explain()` for single entries, with its own queries (rulebook in force, team, markers,
+  consents).
+Only the database work is timed: the page's count and rows (what `Paginator.get_page(1)` runs),
+not the audit event and disclosures the selectors write afterwards. Writes the figures to
+bench/results.json and the query plans (EXPLAIN ANALYZE, BUFFERS) to bench/plans/.
+
+Run with `make bench` (which creates and seeds the `laget_bench` database), or directly with
+DATABASE_URL pointing at a PostgreSQL database that `manage.py seed_scale` has filled.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laget.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.core.paginator import Paginator  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from laget.accounts.actor import Actor  # noqa: E402
+from laget.accounts.models import Membership, Role  # noqa: E402
+from laget.audit.actions import Purpose  # noqa: E402
+from laget.demo.scale import CODE_PREFIX, FULL, ScaleSize, existing_seed  # noqa: E402
+from laget.people.models import Person  # noqa: E402
+from laget.records.access import entries_opened  # noqa: E402
+from laget.records.models import Case, Entry, TeamMember  # noqa: E402
+from laget.sharing.engine import context_at, explain, team_exists, visible_to  # noqa: E402
+from laget.sharing.models import Consent, ConsentGrant  # noqa: E402
+from laget.sharing.rulebook import DEFAULT_RULEBOOK, current_version, rulebook_load  # noqa: E402
+from laget.sharing.selectors import PAGE_SIZE, _base_entries, _current, _my_case_ids  # noqa: E402
+
+TARGET_RATIO = 1.5
+TARGET_LIST_P95_MS = 50.0
+TARGET_EXPLAIN_P95_MS = 5.0
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(percentile(values, 50), 3), "p95_ms": round(percentile(values, 95), 3),
+            "mean_ms": round(statistics.fmean(values), 3), "max_ms": round(max(values), 3)}
+
+
+def timed(work: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work(*args, **kwargs)
+    return (time.perf_counter() - start) * 1000, result
+
+
+def first_page(queryset: Any) -> tuple[list[Entry], int]:
+    """What the selectors' Paginator runs for page 1: the count, then the rows."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(1)
+    return list(page.object_list), page.paginator.count
+
+
+# --- the queries, as the selectors build them ----------------------------------------------------
+
+def my_entries(actor: Actor, ctx: Any, purpose: str, *, shared: bool) -> Any:
+    """`my_entries_for`'s query; without `shared`, the same without the sharing filter."""
+    entries = _base_entries()
+    if shared:
+        entries = entries.filter(visible_to(actor, purpose, ctx=ctx), _current())
+    else:
+        entries = entries.filter(_current())
+    return entries.filter(case__in=_my_case_ids(actor, ctx)).order_by("-created_at", "-id")
+
+
+def case_entries(actor: Actor, ctx: Any, purpose: str, case_id: Any, *, shared: bool) -> Any:
+    """`case_entries_for`'s query; without `shared`, team membership is the only condition."""
+    condition = visible_to(actor, purpose, ctx=ctx) if shared else Q(team_exists(actor, ctx.day))
+    return (
+        _base_entries().filter(condition, case_id=case_id)
+        .filter(_current()).order_by("-created_at", "-id")
+    )
+
+
+# --- the data ------------------------------------------------------------------------------------
+
+def ensure_seeded(size: ScaleSize, seed: int) -> None:
+    existing = existing_seed()
+    wanted = {**size.as_dict(), "seed": seed}
+    if existing is not None and existing != wanted:
+        raise SystemExit(
+            f"bench: {connection.settings_dict['NAME']} holds a scale seed of other sizes "
+            f"({existing}); drop it, or name another database with LAGET_BENCH_DB")
+    if existing is None:
+        print(f"bench: seeding {size} (seed {seed}); this takes a few minutes", flush=True)
+    call_command("seed_scale", persons=size.persons, entries=size.entries, users=size.users,
+                 districts=size.districts, seed=seed)
+
+
+def pick_caseworkers(count: int, seed: int) -> list[tuple[Actor, list[Any]]]:
+    """A random sample of caseworkers who are on at least one team today, spread over agency
+    types, each with the ids of the cases they are on."""
+    ctx = context_at()
+    rng = random.Random(seed)
+    memberships = list(
+        Membership.objects.filter(role=Role.CASEWORKER, agency__code__startswith=CODE_PREFIX)
+        .select_related("user", "agency").order_by("user__username")
+    )
+    by_type: dict[str, list[Membership]] = {}
+    for membership in memberships:
+        by_type.setdefault(membership.agency.type, []).append(membership)
+    for members in by_type.values():
+        rng.shuffle(members)
+    chosen: list[tuple[Actor, list[Any]]] = []
+    types = sorted(by_type)
+    while len(chosen) < count and any(by_type.values()):
+        for kind in types:
+            if not by_type[kind] or len(chosen) >= count:
+                continue
+            membership = by_type[kind].pop()
+            cases = list(
+                TeamMember.objects.active(ctx.day)
+                .filter(user_id=membership.user_id, agency_id=membership.agency_id)
+                .order_by("case_id").values_list("case_id", flat=True)
+            )
+            if cases:
+                chosen.append((Actor(membership.user, membership), cases))
+    return chosen
+
+
+def sizes() -> dict[str, int]:
+    with entries_opened():
+        entries = Entry.objects.count()
+    return {
+        "persons": Person.objects.count(),
+        "entries": entries,
+        "users": Membership.objects.values("user").distinct().count(),
+        "districts": Case.objects.values("district").distinct().count(),
+        "cases": Case.objects.count(),
+        "team_members": TeamMember.objects.count(),
+        "consents": Consent.objects.count(),
+        "consent_grants": ConsentGrant.objects.count(),
+    }
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+def explain_analyze(sql: str, params: Any) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, SETTINGS) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def write_plans(directory: Path, name: str, title: str, work: Callable[[], Any]) -> None:
+    """Run `work` once capturing its queries, then EXPLAIN ANALYZE each and write them to
+    directory/name.txt."""
+    work()  # warm
+    with CaptureQueriesContext(connection) as captured:
+        work()
+    parts = [f"# {title}", f"# {len(captured.captured_queries)} queries", ""]
+    for number, query in enumerate(captured.captured_queries, 1):
+        parts += [f"## query {number}", query["sql"], "", explain_analyze(query["sql"], None), ""]
+    (directory / f"{name}.txt").write_text("\n".join(parts), encoding="utf-8")
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+def machine() -> dict[str, Any]:
+    memory_kb = 0
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        pg_version = cursor.fetchone()[0]
+        pg_settings = {}
+        for name in ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost",
+                     "jit", "max_parallel_workers_per_gather"):
+            cursor.execute(f"SHOW {name}")
+            pg_settings[name] = cursor.fetchone()[0]
+    return {
+        "nproc": os.cpu_count(), "memory_gib": round(memory_kb / 1024 / 1024, 1), "cpu": cpu,
+        "os": platform.platform(), "python": platform.python_version(),
+        "django": django.get_version(), "postgresql": pg_version,
+        "postgresql_settings": pg_settings,
+    }
+
+
+def git_commit() -> str:
+    git = shutil.which("git")
+    if git is None:
+        return "unknown"
+    try:
+        # Fixed, read-only git commands.
+        commit = subprocess.run([git, "rev-parse", "HEAD"], cwd=ROOT,  # noqa: S603
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run([git, "status", "--porcelain"], cwd=ROOT,  # noqa: S603
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+uncommitted" if dirty else "")
+
+
+def run(args: argparse.Namespace, sample: list[tuple[Actor, list[Any]]], mode: str
+        ) -> dict[str, Any]:
+    """One pass over the sample: the four list queries interleaved (A B, then B A), and
+    explain() for one entry of the unfiltered page, on each iteration."""
+    purpose = args.purpose
+    rng = random.Random(args.seed)
+    times: dict[str, list[float]] = {
+        k: [] for k in ("list", "list_base", "case", "case_base", "explain")
+    }
+    pairs: dict[str, list[float]] = {"list": [], "case": []}
+    visible: list[float] = []
+    shown_rows = 0
+    with entries_opened():
+        for iteration in range(args.warmup + args.iterations):
+            actor, cases = sample[iteration % len(sample)]
+            ctx = context_at()
+            case_id = rng.choice(cases)
+            queries = {
+                "list": (my_entries, (actor, ctx, purpose), True),
+                "list_base": (my_entries, (actor, ctx, purpose), False),
+                "case": (case_entries, (actor, ctx, purpose, case_id), True),
+                "case_base": (case_entries, (actor, ctx, purpose, case_id), False),
+            }
+            order = ["list", "list_base", "case", "case_base"]
+            if iteration % 2:
+                order = ["list_base", "list", "case_base", "case"]
+            got: dict[str, tuple[float, tuple[list[Entry], int]]] = {}
+            for name in order:
+                build, build_args, shared = queries[name]
+                got[name] = timed(first_page, build(*build_args, shared=shared))
+            base_rows = got["list_base"][1][0]
+            entry = rng.choice(base_rows) if base_rows else None
+            explain_ms = timed(explain, actor, entry, purpose)[0] if entry is not None else None
+            if iteration < args.warmup:
+                continue
+            for name, (ms, _page) in got.items():
+                times[name].append(ms)
+            pairs["list"].append(got["list"][0] / got["list_base"][0])
+            pairs["case"].append(got["case"][0] / got["case_base"][0])
+            if explain_ms is not None:
+                times["explain"].append(explain_ms)
+            if got["list_base"][1][1]:
+                visible.append(got["list"][1][1] / got["list_base"][1][1])
+            # The filter never shows what explain() refuses (the selectors' own check).
+            shown = got["list"][1][0] + got["case"][1][0]
+            if not all(explain(actor, e, purpose, ctx=ctx).allowed for e in shown):
+                raise SystemExit("bench: visible_to() and explain() disagree")
+            shown_rows += len(shown)
+
+        # Plans for the caseworker with the most cases in the sample, and their busiest case.
+        actor, cases = max(sample, key=lambda item: len(item[1]))
+        ctx = context_at()
+        case_id = (
+            Case.objects.filter(pk__in=_my_case_ids(actor, ctx)).annotate(n=Count("entries"))
+            .order_by("-n").values_list("pk", flat=True).first()
+        )
+        plans = Path(args.plans)
+        plans.mkdir(parents=True, exist_ok=True)
+        suffix = "" if mode == "configured" else f"_{mode}"
+        who = (f"{actor.membership.agency.type} caseworker on {len(cases)} cases, "
+               f"purpose {purpose}, mode {mode}")
+        for name, title, work in (
+            ("my_entries_shared", "my entries, first page, with visible_to()",
+             lambda: first_page(my_entries(actor, ctx, purpose, shared=True))),
+            ("my_entries_baseline", "my entries, first page, team membership only",
+             lambda: first_page(my_entries(actor, ctx, purpose, shared=False))),
+            ("case_entries_shared", "a case's entries, first page, with visible_to()",
+             lambda: first_page(case_entries(actor, ctx, purpose, case_id, shared=True))),
+            ("case_entries_baseline", "a case's entries, first page, team membership only",
+             lambda: first_page(case_entries(actor, ctx, purpose, case_id, shared=False))),
+        ):
+            write_plans(plans, name + suffix, f"{title}; {who}", work)
+        rows = first_page(my_entries(actor, ctx, purpose, shared=False))[0]
+        if rows:
+            write_plans(plans, "explain" + suffix,
+                        f"explain() for one entry, with its queries; {who}",
+                        lambda: explain(actor, rows[0], purpose))
+
+    figures = {name: summary(values) for name, values in times.items()}
+    return {
+        "figures_ms": figures,
+        "list_ratio": round(statistics.median(pairs["list"]), 3),
+        "list_ratio_p95": round(figures["list"]["p95_ms"] / figures["list_base"]["p95_ms"], 3),
+        "case_list_ratio": round(statistics.median(pairs["case"]), 3),
+        "case_list_ratio_p95": round(figures["case"]["p95_ms"] / figures["case_base"]["p95_ms"],
+                                     3),
+        "visible_share_of_my_case_entries": round(statistics.median(visible), 3),
+        "rows_checked_against_explain": shown_rows,
+    }
+
+
+def metrics_of(result: dict[str, Any], prefix: str) -> dict[str, float]:
+    figures = result["figures_ms"]
+    return {
+        f"{prefix}.list_p50_ms": figures["list"]["p50_ms"],
+        f"{prefix}.list_p95_ms": figures["list"]["p95_ms"],
+        f"{prefix}.list_baseline_p50_ms": figures["list_base"]["p50_ms"],
+        f"{prefix}.list_baseline_p95_ms": figures["list_base"]["p95_ms"],
+        f"{prefix}.list_ratio": result["list_ratio"],
+        f"{prefix}.list_ratio_p95": result["list_ratio_p95"],
+        f"{prefix}.case_list_p50_ms": figures["case"]["p50_ms"],
+        f"{prefix}.case_list_p95_ms": figures["case"]["p95_ms"],
+        f"{prefix}.case_list_baseline_p50_ms": figures["case_base"]["p50_ms"],
+        f"{prefix}.case_list_baseline_p95_ms": figures["case_base"]["p95_ms"],
+        f"{prefix}.case_list_ratio": result["case_list_ratio"],
+        f"{prefix}.case_list_ratio_p95": result["case_list_ratio_p95"],
+        f"{prefix}.explain_p50_ms": figures["explain"]["p50_ms"],
+        f"{prefix}.explain_p95_ms": figures["explain"]["p95_ms"],
+    }
+
+
+def targets_of(metrics: dict[str, float], prefix: str) -> dict[str, bool]:
+    return {
+        f"{prefix}.list_ratio <= {TARGET_RATIO}": metrics[f"{prefix}.list_ratio"] <= TARGET_RATIO
+        and metrics[f"{prefix}.list_ratio_p95"] <= TARGET_RATIO,
+        f"{prefix}.list_p95_ms <= {TARGET_LIST_P95_MS:g}":
+            metrics[f"{prefix}.list_p95_ms"] <= TARGET_LIST_P95_MS,
+        f"{prefix}.case_list_p95_ms <= {TARGET_LIST_P95_MS:g}":
+            metrics[f"{prefix}.case_list_p95_ms"] <= TARGET_LIST_P95_MS,
+        f"{prefix}.explain_p95_ms <= {TARGET_EXPLAIN_P95_MS:g}":
+            metrics[f"{prefix}.explain_p95_ms"] <= TARGET_EXPLAIN_P95_MS,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--caseworkers", type=int, default=40)
+    parser.add_argument("--purpose", default=Purpose.OPPFOLGING)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--persons", type=int, default=FULL.persons)
+    parser.add_argument("--entries", type=int, default=FULL.entries)
+    parser.add_argument("--users", type=int, default=FULL.users)
+    parser.add_argument("--districts", type=int, default=FULL.districts)
+    parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--plans", default=str(ROOT / "bench" / "plans"))
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench: the sharing benchmark runs on PostgreSQL (set DATABASE_URL)")
+
+    size = ScaleSize(persons=args.persons, entries=args.entries, users=args.users,
+                     districts=args.districts)
+    ensure_seeded(size, args.seed)
+    # Measure the rulebook as shipped now (a no-op when the seed loaded this very file).
+    rulebook_load(text=DEFAULT_RULEBOOK.read_text(encoding="utf-8"),
+                  file_name=DEFAULT_RULEBOOK.name)
+    sample = pick_caseworkers(args.caseworkers, args.seed)
+    if not sample:
+        raise SystemExit("bench: no caseworker is on a team; is the database seeded?")
+    for old in Path(args.plans).glob("*.txt"):
+        old.unlink()
+    started = dt.datetime.now(dt.UTC)
+    load_before = os.getloadavg()
+    # The configured settings (production: an unreviewed allow rule only counts with consent),
+    # then with every rule in force, as once a lawyer has reviewed them (more SQL: source types,
+    # ages, programmes).
+    configured = run(args, sample, "configured")
+    with override_settings(LAGET_RULES_UNREVIEWED_IN_FORCE=True):
+        in_force = run(args, sample, "rules_in_force")
+    load_after = os.getloadavg()
+    metrics = {**metrics_of(configured, "sharing"),
+               **metrics_of(in_force, "sharing.rules_in_force")}
+    targets = {**targets_of(metrics, "sharing"),
+               **targets_of(metrics, "sharing.rules_in_force")}
+    counts = sorted(len(cases) for _actor, cases in sample)
+    version = current_version()
+    block = {
+        "date": started.isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "machine": machine(),
+        # Other work on the machine (1-minute load average, 2 cores): figures taken under load
+        # are slower in absolute terms; the interleaved ratios are what carries over.
+        "load_average_1min": {"before": round(load_before[0], 2),
+                              "after": round(load_after[0], 2)},
+        "seed": {**size.as_dict(), "seed": args.seed},
+        "sizes": sizes(),
+        "purpose": args.purpose,
+        "rulebook": {"version": version.version, "sha256": version.sha256} if version else None,
+        "unreviewed_rules_in_force": bool(settings.LAGET_RULES_UNREVIEWED_IN_FORCE),
+        "iterations": args.iterations, "warmup": args.warmup,
+        "sample": {
+            "caseworkers": len(sample),
+            "agency_types": sorted({a.membership.agency.type for a, _c in sample}),
+            "team_cases_min": counts[0], "team_cases_median": counts[len(counts) // 2],
+            "team_cases_max": counts[-1],
+        },
+        "configured": configured,
+        "rules_in_force": in_force,
+        "targets_met": targets,
+        "plans": sorted(p.name for p in Path(args.plans).glob("*.txt")),
+    }
+    path = Path(args.results)
+    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    existing = {k: v for k, v in existing.items() if not k.startswith("sharing")}
+    existing.update({"date": block["date"], "git_commit": block["git_commit"],
+                     "machine": block["machine"]})
+    existing.update(metrics)
+    existing["sharing"] = block
+    path.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    width = max(map(len, metrics))
+    for name, value in metrics.items():
+        print(f"{name:<{width}}  {value}")
+    for name, met in targets.items():
+        print(f"{'met ' if met else 'MISSED'}  {name}")
+    print(f"bench: wrote {path} and the plans in {args.plans}")
+
+
+if __name__ == "__main__":
+    main()

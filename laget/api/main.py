@@ -1,0 +1,28 @@
+"""Laget's JSON API, version 1, mounted at /api/v1/ (OpenAPI docs at /api/v1/docs). A contract:
+codes are stable, labels and explanations follow the request's language. Each app's router is
+added here; errors are RFC 9457 problem details (laget.api.problems)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from laget.api.problems import install_problem_handlers, problem
+from laget.api.sharing import router as sharing_router
+
+api = NinjaAPI(
+    title="Laget API",
+    version="1",
+    description=(
+        "Laget's JSON API. Errors are RFC 9457 problem details (application/problem+json); "
+        "explanations follow Accept-Language (nb, en)."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_problem_handlers(api)
+api.add_router("/sharing/", sharing_router)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under /api/: a problem document, not the HTML 404 page."""
+    return problem(404, _("Fant ikke det du ba om."))

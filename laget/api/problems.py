@@ -1,0 +1,100 @@
+"""Errors of the JSON API as RFC 9457 problem details (`application/problem+json`): `type`,
+`title`, `status`, `detail`, and `errors` (one per field) for invalid input. Invalid input is
+always 400, never ninja's default 422 shape, and no error escapes as an HTML page."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+
+from laget.core.errors import DomainError, NotFound
+
+logger = logging.getLogger("laget.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(Schema):
+    field: str
+    pointer: str
+    detail: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldError] | None = None
+
+
+def problem(
+    status: int, detail: str = "", *, errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase,
+                            "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    return JsonResponse(body, status=status, content_type=PROBLEM_JSON,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _field_errors(exc: ValidationError) -> list[dict[str, str]]:
+    errors = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        # ("body", "<parameter>", "field", ...) for a JSON body; ("query", "field") for a query
+        path = loc[2:] if loc[:1] == ["body"] else loc[1:]
+        errors.append({
+            "field": ".".join(path) or (loc[0] if loc else "body"),
+            "pointer": "#/" + "/".join(path),
+            "detail": str(error.get("msg", "invalid")),
+        })
+    return errors
+
+
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = _field_errors(exc)
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+    return problem(400, _("Ugyldig eller manglende verdi i: %(fields)s") % {"fields": fields},
+                   errors=errors)
+
+
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    status = 400 if exc.status_code == 422 else exc.status_code
+    return problem(status, str(exc))
+
+
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(404, _("Fant ikke det du ba om."))
+
+
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(403, _("Du har ikke tilgang til dette."))
+
+
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem(404 if isinstance(exc, NotFound) else 400, exc.message)
+
+
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s %s", request.method, request.path)
+    return problem(500, _("Noe gikk galt. Feilen er logget."))
+
+
+def install_problem_handlers(api: NinjaAPI) -> None:
+    api.add_exception_handler(ValidationError, _validation)
+    api.add_exception_handler(HttpError, _http_error)
+    api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(PermissionDenied, _forbidden)
+    api.add_exception_handler(DomainError, _domain_error)
+    api.add_exception_handler(Exception, _unexpected)
