@@ -422,7 +422,7 @@ def match_rule(
     weapon_trigger: bool, draft_in_force: bool,
 ) -> RuleMatch:
     checks = [
-        Check("source", str(_("Kilden er av en type regelen gjelder")),
+        Check("source", str(_("Kilden er av en type regelen gjelder for")),
               source_type in rule.sources),
         Check("category", str(_("Kategorien er omfattet")), category in rule.categories),
     ]

@@ -48,7 +48,7 @@ class GuideAnswer:
     def explanation(self) -> str:
         if self.rule is not None:
             return self.rule.explanation
-        return _("Ingen regel gir grunnlag for å dele dette. Del ikke opplysningen.")
+        return _("Ingen regel gir grunnlag for å dele dette. Ikke del opplysningen.")
 
 
 def consent_needed_from(ctx: Context, category: str, band: str) -> str:

@@ -227,8 +227,8 @@ class Disclosure(models.Model):
 
 
 class ReviewOutcome(models.TextChoices):
-    JUSTIFIED = "justified", _("Begrunnet")
-    NOT_JUSTIFIED = "not_justified", _("Ikke begrunnet")
+    JUSTIFIED = "justified", _("Berettiget")
+    NOT_JUSTIFIED = "not_justified", _("Ikke berettiget")
 
 
 class EmergencyAccess(BaseModel):

@@ -205,5 +205,5 @@ class EmergencyReviewForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Merknad"), required=False, max_length=2000, widget=forms.Textarea,
-        help_text=_("Påkrevd når nødtilgangen ikke var begrunnet."),
+        help_text=_("Påkrevd når nødtilgangen ikke var berettiget."),
     )

@@ -46,8 +46,8 @@ def test_the_guide_answers_only_with_consent(client, rulebook):
     assert "Taushetsbelagte opplysninger kan deles" in page
     # The rules considered, each condition met or missing.
     assert 'data-testid="considered"' in page
-    assert "oppfylt:</span> Kilden er av en type regelen gjelder" in page
-    assert "ikke oppfylt:</span> Kilden er av en type regelen gjelder" in page
+    assert "oppfylt:</span> Kilden er av en type regelen gjelder for" in page
+    assert "ikke oppfylt:</span> Kilden er av en type regelen gjelder for" in page
     assert "utkast: «Tillatt» når regelen er juridisk vurdert" in page  # kriminalomsorg-politi
 
 
