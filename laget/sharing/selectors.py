@@ -28,6 +28,7 @@ from laget.sharing.engine import (
     explain_many,
     load_facts,
     may_read_entries,
+    visible_on_case,
     visible_to,
 )
 from laget.sharing.models import BasisKind, Consent, Disclosure, EmergencyAccess
@@ -158,7 +159,8 @@ def case_entries_for(
     """One page of the case's entries the actor may read, newest first."""
     ctx = context_at()
     with entries_opened():
-        entries = _base_entries().filter(visible_to(actor, purpose, ctx=ctx), case=case)
+        visible = visible_on_case(actor, case.pk, case.person.birth_date, purpose, ctx=ctx)
+        entries = _base_entries().filter(visible, case=case)
         if not history:
             entries = entries.filter(_current())
         result = Paginator(entries.order_by("-created_at", "-id"), PAGE_SIZE).get_page(page)

@@ -49,7 +49,7 @@ def _env_for_subprocess() -> dict[str, str]:
     return env
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_enqueued_housekeeping_tasks_run_in_the_worker():
     scheduler.tick(at=AT)
     command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--batch",
@@ -58,7 +58,7 @@ def test_enqueued_housekeeping_tasks_run_in_the_worker():
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_scheduler_processes_never_enqueue_the_same_run_twice():
     """Four `manage.py scheduler --once` processes started together against the same database."""
     env = _env_for_subprocess()

@@ -21,7 +21,14 @@ from laget.records.access import entries_opened
 from laget.records.models import CaseMarker, Entry, MarkerKind, TeamMember
 from laget.records.tests.factories import CaseFactory
 from laget.records.vocabulary import RECIPIENTS, InfoCategory, Programme, SharingPurpose
-from laget.sharing.engine import age_on, context_at, explain, visible_to, years_before
+from laget.sharing.engine import (
+    age_on,
+    context_at,
+    explain,
+    visible_on_case,
+    visible_to,
+    years_before,
+)
 from laget.sharing.models import AgeBand, Consent, ConsentGrant
 from laget.sharing.rulebook import rulebook_load
 
@@ -243,6 +250,16 @@ def test_visible_to_agrees_with_explain(world):
                     decision = explain(actor, entry, purpose, ctx=ctx)
                     assert (entry.pk in visible) == decision.allowed, (
                         actor.role, actor.agency.type, entry.category, decision)
+                # the form specialised to one case agrees too
+                for case in {entry.case for entry in everything}:
+                    on_case = set(
+                        Entry.objects.filter(
+                            visible_on_case(actor, case.pk, case.person.birth_date, purpose,
+                                            ctx=ctx), case=case)
+                        .values_list("pk", flat=True)
+                    )
+                    assert on_case == {e.pk for e in everything
+                                       if e.case_id == case.pk and e.pk in visible}
         transaction.set_rollback(True)
 
 
