@@ -386,11 +386,14 @@ class CaseFacts:
 
 
 def load_facts(
-    actor: Actor, purpose: str, cases: dict[uuid.UUID, dt.date], ctx: Context
+    actor: Actor, purpose: str, cases: dict[uuid.UUID, dt.date], ctx: Context, *,
+    groups: list[tuple[uuid.UUID, str, str]] | None = None,
 ) -> dict[uuid.UUID, CaseFacts]:
     """Facts for several cases at once, in one query (a UNION ALL of the actor's team
     memberships, the cases' markers and their live consent grants). `cases` maps case id → birth
-    date."""
+    date. With `groups` (a list, for one case, inside `entries_opened()`), the same query also
+    fills it with the (source agency, its type, category) groups of other agencies' entries on
+    the case."""
     assert actor.membership is not None
     agency = actor.membership.agency
     facts = {case_id: CaseFacts(birth_date=born) for case_id, born in cases.items()}
@@ -412,11 +415,21 @@ def load_facts(
         consent__valid_from__lte=ctx.day, consent__valid_to__gte=ctx.day,
     ).order_by().values_list("case_id", Value("consent"), "category", "consent__age_band",
                              "consent_id", "consent__given_by")
-    rows = team.union(markers, grants, all=True).order_by()
+    parts = [markers, grants]
+    if groups is not None:
+        parts.append(
+            Entry.objects.filter(case_id__in=ids).exclude(source_agency_id=agency.pk)
+            .order_by().values_list("case_id", Value("group"), "category", "source_agency__type",
+                                    "source_agency_id", blank).distinct()
+        )
+    rows = team.union(*parts, all=True).order_by()
     # Several consents may cover an entry; any one is a basis. Pick the same one every time.
     for case_id, kind, first, band, consent_id, given_by in sorted(rows, key=_fact_order):
         case = facts[case_id]
-        if kind == "team":
+        if kind == "group":
+            assert groups is not None
+            groups.append((consent_id, band, first))
+        elif kind == "team":
             case.on_team = True
         elif kind == "consent":
             case.consents.append((first, consent_id, band, given_by))
@@ -550,7 +563,7 @@ def visible_on_case(
 ) -> Q:
     """`visible_to()` for the entries of one case. The case's facts are loaded once (the three
     queries of `load_facts`), the decision is taken with `decide()` — explain's own function — for
-    each (source agency, category) group present on the case (one aggregate query), and the
+    each (source agency, category) group present on the case (in the same query), and the
     database then only filters by the groups that are allowed. For a single case this is cheaper
     to plan than the general filter; the property test checks it agrees with explain().
     Must run inside `records.access.entries_opened()`."""
@@ -560,13 +573,10 @@ def visible_on_case(
     ctx = ctx or context_at()
     agency = actor.membership.agency
     own = Q(source_agency_id=agency.pk)
-    facts = load_facts(actor, purpose, {case_id: birth_date}, ctx)[case_id]
+    groups: list[tuple[uuid.UUID, str, str]] = []
+    facts = load_facts(actor, purpose, {case_id: birth_date}, ctx, groups=groups)[case_id]
     if not facts.on_team:
         return own
-    groups = (
-        Entry.objects.filter(case_id=case_id).exclude(source_agency_id=agency.pk)
-        .values_list("source_agency_id", "source_agency__type", "category").distinct()
-    )
     allowed: dict[uuid.UUID, list[str]] = defaultdict(list)
     for source_id, source_type, category in groups:
         if decide(actor=actor, purpose=purpose, source_agency_id=source_id,
