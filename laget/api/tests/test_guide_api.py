@@ -177,3 +177,10 @@ def test_openapi_and_docs(client):
     assert client.get("/api/v1/docs").status_code == 200
     response = client.get("/api/docs")
     assert response.status_code == 302 and response["Location"] == "/api/v1/docs"
+
+
+def test_wrong_method_is_a_problem_document(client):
+    response = client.get("/api/v1/sharing/guide")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 405 and "POST" in response["Allow"]
