@@ -226,6 +226,8 @@ TASKS = {
 LAGET_PERIODIC_TASKS = {
     "prune_task_results": {"task": "laget.core.tasks.prune_task_results", "every": 24 * 3600},
     "clear_expired_sessions": {"task": "laget.core.tasks.clear_expired_sessions", "every": 3600},
+    # Until the dedicated sequencer loop lands, the log is sequenced and signed once a minute.
+    "sign_audit_checkpoint": {"task": "laget.audit.tasks.sign_checkpoint", "every": 60},
 }
 LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 14)
 
@@ -241,6 +243,14 @@ LAGET_RULES_UNREVIEWED_IN_FORCE = env_bool("LAGET_RULES_UNREVIEWED_IN_FORCE", LA
 LAGET_EMERGENCY_REVIEW_DAYS = env_int("LAGET_EMERGENCY_REVIEW_DAYS", 3)
 # Days ahead of a 16th or 18th birthday that the coordinator is warned a consent will lapse.
 LAGET_CONSENT_LAPSE_WARNING_DAYS = env_int("LAGET_CONSENT_LAPSE_WARNING_DAYS", 30)
+# The audit log: its origin line, and the Ed25519 signing key as a note signer key string
+# (environment or a file, never the database). Without one, development and the demo generate a
+# key file under var/; production refuses to sign.
+LAGET_LOG_ORIGIN = env_str("LAGET_LOG_ORIGIN", "laget.invalid/audit-log")
+LAGET_LOG_SIGNING_KEY = env_str("LAGET_LOG_SIGNING_KEY", "")
+LAGET_LOG_SIGNING_KEY_FILE = env_str("LAGET_LOG_SIGNING_KEY_FILE",
+                                     str(VAR_DIR / "log-signing.key"))
+LAGET_LOG_GENERATE_KEY = env_bool("LAGET_LOG_GENERATE_KEY", DEBUG)
 # Tests that restore the database (serialized_rollback) must not read entries around the sharing
 # engine: the records app holds no reference data to restore.
 TEST_NON_SERIALIZED_APPS = ["laget.records"]

@@ -14,6 +14,7 @@ _DEFAULTS = {
     "SECURE_HSTS_SECONDS": "0",
     "LAGET_STATIC_MANIFEST": "0",
     "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+    "LAGET_LOG_GENERATE_KEY": "1",
 }
 for key, value in _DEFAULTS.items():
     os.environ.setdefault(key, value)

@@ -36,12 +36,23 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("forespørsel"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
     details = models.JSONField(_("detaljer"), default=dict, blank=True)
+    # The log: the leaf bytes (a salted commitment to the event), its index once sequenced, and
+    # the payload and salt the commitment opens with (erased when the retention period ends).
+    leaf = models.BinaryField(default=b"")
+    log_index = models.BigIntegerField(null=True, blank=True, unique=True)
+    payload = models.BinaryField(null=True, blank=True)
+    salt = models.BinaryField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("logghendelse")
         verbose_name_plural = _("logghendelser")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["actor", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["actor", "occurred_at"]),
+            models.Index(fields=["id"], condition=models.Q(log_index__isnull=True),
+                         name="audit_event_unsequenced"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
@@ -65,3 +76,19 @@ class AuditEventPerson(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.event_id} → {self.person_id}"
+
+
+class Checkpoint(models.Model):
+    """A signed tree head (C2SP tlog-checkpoint@v1 as a signed note). All are kept."""
+
+    id = models.BigAutoField(primary_key=True)
+    size = models.BigIntegerField(unique=True)
+    root = models.BinaryField()
+    note = models.TextField()
+    signed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size}"

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from laget.accounts.actor import Actor
 from laget.accounts.models import Agency, User
 from laget.audit.actions import Action, Outcome, Purpose
+from laget.audit.leaves import seal
 from laget.audit.models import AuditEvent, AuditEventPerson
 from laget.core import clock, requestcontext
 
@@ -62,24 +63,34 @@ def audit_record(
     else:
         user = actor
     context = requestcontext.current()
+    person_ids = {_person_id(p) for p in persons}
+    fields: dict[str, Any] = {
+        "occurred_at": clock.now(),
+        "action": action,
+        "outcome": outcome,
+        "actor": user if user is not None and user.pk else None,
+        "actor_label": user.get_username() if user is not None else "",
+        "agency": agency,
+        "role": role,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "basis": basis,
+        "purpose": purpose,
+        "request_id": context.request_id if context else "",
+        "ip_address": context.ip_address if context else None,
+        "details": details,
+    }
+    sealed = seal(action=action, occurred_at=fields["occurred_at"], fields={
+        **{k: v for k, v in fields.items() if k not in ("actor", "agency")},
+        "occurred_at": fields["occurred_at"].isoformat(),
+        "actor": str(user.pk) if fields["actor"] is not None else None,
+        "agency": str(agency.pk) if agency is not None else None,
+        "persons": sorted(str(pid) for pid in person_ids),
+    })
     with transaction.atomic():
         event = AuditEvent.objects.create(
-            occurred_at=clock.now(),
-            action=action,
-            outcome=outcome,
-            actor=user if user is not None and user.pk else None,
-            actor_label=user.get_username() if user is not None else "",
-            agency=agency,
-            role=role,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            basis=basis,
-            purpose=purpose,
-            request_id=context.request_id if context else "",
-            ip_address=context.ip_address if context else None,
-            details=details,
+            **fields, leaf=sealed.leaf, payload=sealed.payload, salt=sealed.salt
         )
-        person_ids = {_person_id(p) for p in persons}
         if person_ids:
             AuditEventPerson.objects.bulk_create(
                 [AuditEventPerson(event=event, person_id=pid) for pid in sorted(person_ids)]
