@@ -251,6 +251,10 @@ LAGET_LOG_SIGNING_KEY = env_str("LAGET_LOG_SIGNING_KEY", "")
 LAGET_LOG_SIGNING_KEY_FILE = env_str("LAGET_LOG_SIGNING_KEY_FILE",
                                      str(VAR_DIR / "log-signing.key"))
 LAGET_LOG_GENERATE_KEY = env_bool("LAGET_LOG_GENERATE_KEY", DEBUG)
+# After a key rotation: the verifier keys of earlier signing keys, comma-separated.
+LAGET_LOG_PREVIOUS_VERIFIERS = [
+    key for key in env_str("LAGET_LOG_PREVIOUS_VERIFIERS", "").split(",") if key.strip()
+]
 # Tests that restore the database (serialized_rollback) must not read entries around the sharing
 # engine: the records app holds no reference data to restore.
 TEST_NON_SERIALIZED_APPS = ["laget.records"]

@@ -91,8 +91,10 @@ def checkpoint() -> Checkpoint | None:
     root = merkle.root(hashes)
     body = note.checkpoint_body(origin=settings.LAGET_LOG_ORIGIN, size=len(hashes), root=root)
     signed = note.sign_note(body, name=name, private_key=private_key)
-    return Checkpoint.objects.create(size=len(hashes), root=root, note=signed,
-                                     signed_at=clock.now())
+    return Checkpoint.objects.create(
+        size=len(hashes), root=root, note=signed, signed_at=clock.now(),
+        verifier=note.verifier_key(name=name, public_key=private_key.public_key()),
+    )
 
 
 # --- verification --------------------------------------------------------------------------------
@@ -134,10 +136,13 @@ def verify(*, payloads: bool = False) -> Report:
         if len(hashes) in sizes:
             roots_at[len(hashes)] = merkle.root(hashes)
     report.size, report.root = len(hashes), merkle.root(hashes)
-    verifier = verifier_key()
+    trusted = {verifier_key(), *settings.LAGET_LOG_PREVIOUS_VERIFIERS}
     for stored in Checkpoint.objects.order_by("size"):
+        if stored.verifier not in trusted:
+            report.problem = f"checkpoint {stored.size} is signed by a key that is not trusted"
+            return report
         try:
-            body = note.open_note(stored.note, verifier=verifier)
+            body = note.open_note(stored.note, verifier=stored.verifier)
             parsed = note.parse_checkpoint(body)
         except note.NoteError as error:
             report.problem = f"checkpoint {stored.size}: {error}"

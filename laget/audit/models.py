@@ -85,6 +85,9 @@ class Checkpoint(models.Model):
     size = models.BigIntegerField(unique=True)
     root = models.BinaryField()
     note = models.TextField()
+    #: the note verifier key of the key that signed it (public), so checkpoints signed before a
+    #: key rotation stay verifiable against the keys the operator still trusts
+    verifier = models.CharField(max_length=300)
     signed_at = models.DateTimeField(default=clock.now)
 
     class Meta:

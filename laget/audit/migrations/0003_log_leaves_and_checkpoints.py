@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                 ('size', models.BigIntegerField(unique=True)),
                 ('root', models.BinaryField()),
                 ('note', models.TextField()),
+                ('verifier', models.CharField(max_length=300)),
                 ('signed_at', models.DateTimeField(default=laget.core.clock.now)),
             ],
             options={

@@ -109,3 +109,18 @@ def test_keygen_prints_a_signer_key(capsys):
     call_command("audit", "keygen", "laget.test/log")
     name, _key = note.parse_signer_key(capsys.readouterr().out.strip())
     assert name == "laget.test/log"
+
+
+def test_checkpoints_signed_before_a_key_rotation_verify_when_the_old_key_is_trusted(settings):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    _events(2)
+    old = log.checkpoint()
+    settings.LAGET_LOG_SIGNING_KEY = note.signer_key(
+        name=settings.LAGET_LOG_ORIGIN, private_key=Ed25519PrivateKey.generate())
+    _events(1)
+    assert log.checkpoint().verifier != old.verifier
+    report = log.verify()
+    assert not report.ok and "not trusted" in report.problem
+    settings.LAGET_LOG_PREVIOUS_VERIFIERS = [old.verifier]
+    assert log.verify().ok
