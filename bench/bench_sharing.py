@@ -59,6 +59,7 @@ from laget.records.access import entries_opened  # noqa: E402
 from laget.records.models import Case, Entry, TeamMember  # noqa: E402
 from laget.sharing.engine import (  # noqa: E402
     context_at,
+    current_entries,
     explain,
     team_exists,
     visible_on_case,
@@ -66,7 +67,7 @@ from laget.sharing.engine import (  # noqa: E402
 )
 from laget.sharing.models import Consent, ConsentGrant  # noqa: E402
 from laget.sharing.rulebook import DEFAULT_RULEBOOK, current_version, rulebook_load  # noqa: E402
-from laget.sharing.selectors import PAGE_SIZE, _base_entries, _current, _my_case_ids  # noqa: E402
+from laget.sharing.selectors import PAGE_SIZE, _base_entries, _my_case_ids  # noqa: E402
 
 TARGET_RATIO = 1.5
 TARGET_LIST_P95_MS = 50.0
@@ -105,9 +106,9 @@ def my_entries(actor: Actor, ctx: Any, purpose: str, *, shared: bool) -> Any:
     """`my_entries_for`'s query; without `shared`, the same without the sharing filter."""
     entries = _base_entries()
     if shared:
-        entries = entries.filter(visible_to(actor, purpose, ctx=ctx), _current())
+        entries = entries.filter(visible_to(actor, purpose, ctx=ctx), current_entries())
     else:
-        entries = entries.filter(_current())
+        entries = entries.filter(current_entries())
     return entries.filter(case__in=_my_case_ids(actor, ctx)).order_by("-created_at", "-id")
 
 
@@ -122,7 +123,7 @@ def case_entries(actor: Actor, ctx: Any, purpose: str, case: Any, *, shared: boo
     case_id = case[0]
     return (
         _base_entries().filter(condition, case_id=case_id)
-        .filter(_current()).order_by("-created_at", "-id")
+        .filter(current_entries()).order_by("-created_at", "-id")
     )
 
 

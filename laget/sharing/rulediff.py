@@ -25,7 +25,7 @@ from laget.accounts.models import AgencyType
 from laget.records.access import entries_opened
 from laget.records.models import Entry, TeamMember
 from laget.records.vocabulary import RECIPIENTS, ConsentState, InfoCategory, SharingPurpose
-from laget.sharing.engine import Context, RuleView, context_at
+from laget.sharing.engine import Context, RuleView, context_at, current_entries
 from laget.sharing.guide import CONSENT_REQUIRED, NO, YES, ask, consent_needed_from
 from laget.sharing.models import AgeBand, Effect, RulebookVersion
 from laget.sharing.rulebook import RulebookSpec, parse_rulebook, rule_rows
@@ -313,7 +313,7 @@ def _counts(combos: Sequence[tuple[str, str, str, str]], day: dt.date) -> dict[
         return {}
     people: dict[tuple[str, str, str], int] = {}
     with entries_opened():
-        current = Entry.objects.filter(superseded_by__isnull=True)
+        current = Entry.objects.filter(current_entries())
         pair_q = Q()
         for source, category in pairs:
             pair_q |= Q(source_agency__type=source, category=category)

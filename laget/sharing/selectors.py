@@ -24,6 +24,7 @@ from laget.sharing.engine import (
     Context,
     Decision,
     context_at,
+    current_entries,
     decide,
     explain_many,
     load_facts,
@@ -108,11 +109,6 @@ def _base_entries() -> QuerySet[Entry]:
     return Entry.objects.select_related("case__person", "source_agency", "author")
 
 
-def _current() -> Exists:
-    """Entries that no correction supersedes. NOT EXISTS, not `superseded_by__isnull=True`:
-    PostgreSQL estimates the LEFT JOIN … IS NULL form at one row and plans the rest of the query
-    for one row, a 15-fold slower plan for some users at city scale (bench/README.md)."""
-    return ~Exists(Entry.objects.filter(supersedes_id=OuterRef("pk")))
 
 
 def _record_reads(
@@ -162,7 +158,7 @@ def case_entries_for(
         visible = visible_on_case(actor, case.pk, case.person.birth_date, purpose, ctx=ctx)
         entries = _base_entries().filter(visible, case=case)
         if not history:
-            entries = entries.filter(_current())
+            entries = entries.filter(current_entries())
         result = Paginator(entries.order_by("-created_at", "-id"), PAGE_SIZE).get_page(page)
         shown = _shown(actor, result.object_list, purpose, ctx)
     _record_reads(actor=actor, shown=shown, purpose=purpose, action=Action.ENTRY_LIST, obj=case)
@@ -180,7 +176,7 @@ def my_entries_for(
     with entries_opened():
         entries = (
             _base_entries()
-            .filter(visible_to(actor, purpose, ctx=ctx), _current())
+            .filter(visible_to(actor, purpose, ctx=ctx), current_entries())
             .filter(case__in=_my_case_ids(actor, ctx))
             .order_by("-created_at", "-id")
         )
@@ -278,7 +274,7 @@ def hidden_summary_for(*, actor: Actor, case: Case, purpose: str) -> list[Hidden
         return []
     with entries_opened():
         rows = list(
-            Entry.objects.filter(_current(), case=case)
+            Entry.objects.filter(current_entries(), case=case)
             .exclude(visible_to(actor, purpose, ctx=ctx))
             .exclude(category__in=sorted(EXISTENCE_CONFIDENTIAL))
             .values("source_agency_id", "source_agency__name", "source_agency__type", "category")

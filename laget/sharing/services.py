@@ -32,6 +32,7 @@ from laget.sharing.engine import (
     Context,
     age_on,
     context_at,
+    current_entries,
     decide,
     explain_many,
     load_facts,
@@ -271,46 +272,6 @@ def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_by: str) -> Co
 
 # --- emergency access ----------------------------------------------------------------------------
 
-@transaction.atomic
-def emergency_open(
-    *, actor: Actor, case: Case, entry_id: uuid.UUID | str, reason: str
-) -> Entry:
-    """Open an entry without a basis because of danger to life or health. Only a team member may;
-    the reason is required; the read is flagged for the source agency's leader to review."""
-    reason = reason.strip()
-    if len(reason) < 10:
-        raise DomainError(_("Beskriv faren for liv eller helse (minst 10 tegn)."), code="reason")
-    if not may_read_entries(actor) or actor.membership is None or not TeamMember.objects.active(
-    ).filter(case=case, user_id=actor.user.pk, agency_id=actor.membership.agency_id).exists():
-        raise NotFound()
-    ctx = context_at()
-    with entries_opened():
-        entry = (
-            Entry.objects.select_related("case__person", "source_agency", "author")
-            .filter(case=case, pk=entry_id).first()
-        )
-        if entry is None:
-            raise NotFound()
-        if Entry.objects.filter(visible_to(actor, Purpose.FARE_LIV_HELSE, ctx=ctx),
-                                pk=entry.pk).exists():
-            raise DomainError(_("Du har allerede grunnlag for å lese opplysningen."),
-                              code="not_needed")
-    access = EmergencyAccess.objects.create(
-        user=actor.user, agency=actor.membership.agency, entry=entry, case=case,
-        source_agency=entry.source_agency, reason=reason,
-        review_due=clock.today() + dt.timedelta(days=settings.LAGET_EMERGENCY_REVIEW_DAYS),
-    )
-    event = audit_record(action=Action.EMERGENCY_ACCESS, actor=actor, obj=entry,
-                         persons=[case.person_id], purpose=Purpose.FARE_LIV_HELSE,
-                         basis="nodtilgang", details={"emergency_access": str(access.pk)})
-    Disclosure.objects.create(
-        user=actor.user, agency=actor.membership.agency, entry=entry, case=case,
-        source_agency=entry.source_agency, basis_kind=BasisKind.EMERGENCY,
-        purpose=Purpose.FARE_LIV_HELSE, audit_event=event,
-    )
-    return entry
-
-
 def _may_know_source(actor: Actor, case: Case, source: Agency, ctx: Context) -> bool:
     """Whether the actor may learn that barnevern or a health service is involved at all (as
     hidden_summary_for and team_for decide it)."""
@@ -331,7 +292,7 @@ def emergency_open_group(
 ) -> list[Entry]:
     """Open, because of danger to life or health, the current entries of one source agency and
     category on the case: the group the hidden summary names, so that no entry id is ever shown
-    to someone without a basis. As emergency_open: only a team member, with a reason; each entry
+    to someone without a basis. Only a team member, with a reason; each entry
     the actor has no basis for gets an EmergencyAccess for the source agency's leader to review.
     An entry a rule already lets the actor read for this purpose is read on that rule instead.
     One Disclosure per entry, one audit event. Existence-confidential categories are never
@@ -349,8 +310,8 @@ def emergency_open_group(
     with entries_opened():
         entries = list(
             Entry.objects.select_related("case__person", "source_agency", "author")
-            .filter(case=case, source_agency_id=source_agency_id, category=category,
-                    superseded_by__isnull=True)
+            .filter(current_entries(), case=case, source_agency_id=source_agency_id,
+                    category=category)
             .exclude(source_agency_id=actor.membership.agency_id)
             .order_by("-created_at", "-id")
         )

@@ -2,9 +2,8 @@
 and not by running the code). Each row is one situation a practitioner could put to the guide
 («Kan jeg dele dette?») and the answer the cited law gives.
 
-A row whose `disagreement` is set is one where the shipped rulebook answers otherwise; the test
-marks it as an expected failure so that the disagreement stays visible until a lawyer decides
-whether the rulebook or the row is wrong.
+Where the rulebook answers otherwise, the scenario fails: decide (with a lawyer) whether the
+rulebook or the row is wrong, and change that one.
 """
 
 from dataclasses import dataclass
@@ -26,7 +25,6 @@ class Scenario:
     weapon: bool
     expected: str
     citation: str
-    disagreement: str = ""
 
     def ask_kwargs(self) -> dict:
         return {
@@ -37,9 +35,9 @@ class Scenario:
 
 
 def s(id, description, source, recipient, category, purpose, age, consent, expected, citation,
-      *, programme=None, weapon=False, disagreement=""):
+      *, programme=None, weapon=False):
     return Scenario(id, description, source, recipient, category, purpose, age, consent,
-                    programme, weapon, expected, citation, disagreement)
+                    programme, weapon, expected, citation)
 
 
 FVL_13A = "forvaltningsloven § 13 a nr. 1; barneloven § 30; vergemålsloven § 9 (DOMAIN: Consent)"

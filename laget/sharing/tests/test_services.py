@@ -193,12 +193,13 @@ def test_emergency_access_is_flagged_and_reviewed_by_the_source_leader(world, ma
     entry = services.entry_add(actor=world["school"], case=world["case"], category="skole",
                                text="Eleven har uttalt trusler om å skade seg selv.")
     with pytest.raises(DomainError):
-        services.emergency_open(actor=world["police"], case=world["case"], entry_id=entry.pk,
-                                reason="kort")
-    opened = services.emergency_open(
-        actor=world["police"], case=world["case"], entry_id=entry.pk,
-        reason="Melding om at gutten er savnet og kan være i fare.")
-    assert opened.pk == entry.pk
+        services.emergency_open_group(actor=world["police"], case=world["case"],
+                                      source_agency_id=entry.source_agency_id,
+                                      category="skole", reason="kort")
+    opened = services.emergency_open_group(
+        actor=world["police"], case=world["case"], source_agency_id=entry.source_agency_id,
+        category="skole", reason="Melding om at gutten er savnet og kan være i fare.")
+    assert [e.pk for e in opened] == [entry.pk]
     access = EmergencyAccess.objects.get()
     assert access.review_due > TODAY
     disclosure = Disclosure.objects.get()
@@ -220,8 +221,9 @@ def test_emergency_access_is_flagged_and_reviewed_by_the_source_leader(world, ma
 def test_overdue_emergency_reviews_are_listed_for_the_auditor(world):
     entry = services.entry_add(actor=world["school"], case=world["case"], category="skole",
                                text="Opplysning.")
-    services.emergency_open(actor=world["police"], case=world["case"], entry_id=entry.pk,
-                            reason="Fare for liv: trussel mot eleven.")
+    services.emergency_open_group(actor=world["police"], case=world["case"],
+                                  source_agency_id=entry.source_agency_id, category="skole",
+                                  reason="Fare for liv: trussel mot eleven.")
     assert not selectors.emergency_overdue().exists()
     with clock.frozen(clock.now() + dt.timedelta(days=10)):
         assert selectors.emergency_overdue().count() == 1
@@ -232,8 +234,9 @@ def test_emergency_needs_team_membership(world, make_member):
                                text="Opplysning.")
     outsider = actor_of(make_member("caseworker", agency_type="politi"))
     with pytest.raises(NotFound):
-        services.emergency_open(actor=outsider, case=world["case"], entry_id=entry.pk,
-                                reason="Fare for liv og helse.")
+        services.emergency_open_group(actor=outsider, case=world["case"],
+                                      source_agency_id=entry.source_agency_id,
+                                      category="skole", reason="Fare for liv og helse.")
 
 
 def test_case_list_query_count_does_not_grow_with_entries(world):

@@ -29,8 +29,9 @@ def test_auditor_sees_overdue_emergency_reviews_without_case_content(make_member
         team_member_add(actor=coordinator, case=case, user=member.user, agency=member.agency)
     entry = services.entry_add(actor=school, case=case, category="skole",
                                text="Hemmelig innhold om eleven.")
-    services.emergency_open(actor=police, case=case, entry_id=entry.pk,
-                            reason="Trussel om selvskading meldt av foresatt.")
+    services.emergency_open_group(actor=police, case=case,
+                                  source_agency_id=entry.source_agency_id, category="skole",
+                                  reason="Trussel om selvskading meldt av foresatt.")
     client = login(Client(), make_member("auditor", agency_type="by", district=None))
     body = client.get("/nodtilgang/forfalte/").content.decode()
     assert "Ingen vurderinger er forfalt." in body
