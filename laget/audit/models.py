@@ -95,3 +95,26 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.size}"
+
+
+class Tile(models.Model):
+    """A C2SP tlog-tiles hash tile: the hashes (32 bytes each, at most 256) of tree level 8 × level,
+    starting at index 256 × index. Only the sequencer appends to it; a prefix never changes, so a
+    partial tile of width W is the first W hashes."""
+
+    id = models.BigAutoField(primary_key=True)
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hashes = models.BinaryField(default=b"")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="audit_tile_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"tile {self.level}/{self.index} ({len(self.hashes) // 32})"
+
+    @property
+    def width(self) -> int:
+        return len(self.hashes) // 32
