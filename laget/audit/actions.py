@@ -46,6 +46,12 @@ class Action(models.TextChoices):
     CONSENT_FORM = "consent.form", _("Samtykkeskjema skrevet ut")
     RULEBOOK_LOAD = "rulebook.load", _("Regelbok lastet")
     AUDIT_SEARCH = "audit.search", _("Hendelseslogg søkt")
+    AUDIT_EXPORT = "audit.export", _("Hendelseslogg eksportert")
+    AUDIT_UNUSUAL = "audit.unusual_report", _("Rapport om uvanlig tilgang vist")
+    INNSYN_REPORT = "innsyn.report", _("Innsynsrapport laget")
+    INNSYN_PDF = "innsyn.pdf", _("Innsynsrapport skrevet ut")
+    WITHHOLDING_CREATE = "innsyn.withhold", _("Linjer holdt tilbake fra innsyn")
+    WITHHOLDING_END = "innsyn.withhold_end", _("Tilbakehold av innsyn avsluttet")
     DEMO_SEED = "demo.seed", _("Demodata lastet")
 
 
