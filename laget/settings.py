@@ -226,7 +226,8 @@ TASKS = {
 LAGET_PERIODIC_TASKS = {
     "prune_task_results": {"task": "laget.core.tasks.prune_task_results", "every": 24 * 3600},
     "clear_expired_sessions": {"task": "laget.core.tasks.clear_expired_sessions", "every": 3600},
-    # Until the dedicated sequencer loop lands, the log is sequenced and signed once a minute.
+    # `manage.py audit sequencer` integrates and signs every second; this is the safety net when
+    # it is not running.
     "sign_audit_checkpoint": {"task": "laget.audit.tasks.sign_checkpoint", "every": 60},
 }
 LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 14)
@@ -243,6 +244,9 @@ LAGET_RULES_UNREVIEWED_IN_FORCE = env_bool("LAGET_RULES_UNREVIEWED_IN_FORCE", LA
 LAGET_EMERGENCY_REVIEW_DAYS = env_int("LAGET_EMERGENCY_REVIEW_DAYS", 3)
 # Days ahead of a 16th or 18th birthday that the coordinator is warned a consent will lapse.
 LAGET_CONSENT_LAPSE_WARNING_DAYS = env_int("LAGET_CONSENT_LAPSE_WARNING_DAYS", 30)
+# Innsyn: the longest a leader may withhold their agency's accesses from a person's access report
+# in one go (days); a longer need is a new, separately logged decision.
+LAGET_INNSYN_WITHHOLDING_MAX_DAYS = env_int("LAGET_INNSYN_WITHHOLDING_MAX_DAYS", 180)
 # The audit log: its origin line, and the Ed25519 signing key as a note signer key string
 # (environment or a file, never the database). Without one, development and the demo generate a
 # key file under var/; production refuses to sign.
@@ -251,10 +255,23 @@ LAGET_LOG_SIGNING_KEY = env_str("LAGET_LOG_SIGNING_KEY", "")
 LAGET_LOG_SIGNING_KEY_FILE = env_str("LAGET_LOG_SIGNING_KEY_FILE",
                                      str(VAR_DIR / "log-signing.key"))
 LAGET_LOG_GENERATE_KEY = env_bool("LAGET_LOG_GENERATE_KEY", DEBUG)
+# Who may read the log's checkpoints, tiles and proofs: everyone (the demo, or a public log), or
+# auditors and outside witnesses holding one of these bearer tokens (comma-separated).
+LAGET_LOG_PUBLIC = env_bool("LAGET_LOG_PUBLIC", LAGET_DEMO)
+LAGET_LOG_WITNESS_TOKENS = [
+    token.strip() for token in env_str("LAGET_LOG_WITNESS_TOKENS", "").split(",") if token.strip()
+]
 # After a key rotation: the verifier keys of earlier signing keys, comma-separated.
 LAGET_LOG_PREVIOUS_VERIFIERS = [
     key for key in env_str("LAGET_LOG_PREVIOUS_VERIFIERS", "").split(",") if key.strip()
 ]
+# The auditor's unusual-access report: a user who reads at least this many distinct persons
+# within this many minutes is listed (reads: laget.audit.unusual.READ_ACTIONS — opening a person,
+# case, entries, attachment, consent or emergency access; lists are not counted).
+LAGET_UNUSUAL_MANY_PERSONS = env_int("LAGET_UNUSUAL_MANY_PERSONS", 20)
+LAGET_UNUSUAL_WINDOW_MINUTES = env_int("LAGET_UNUSUAL_WINDOW_MINUTES", 10)
+# The most events one XLSX export of the auditor's search holds; a larger result must be narrowed.
+LAGET_AUDIT_EXPORT_MAX_ROWS = env_int("LAGET_AUDIT_EXPORT_MAX_ROWS", 100_000)
 # Tests that restore the database (serialized_rollback) must not read entries around the sharing
 # engine: the records app holds no reference data to restore.
 TEST_NON_SERIALIZED_APPS = ["laget.records"]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("laget.web.urls")),
     path("konto/", include("laget.accounts.urls")),
     path("logg/", include("laget.audit.urls")),
+    path("log/", include("laget.audit.log_urls")),
     path("i18n/sprak/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     re_path(r"^api/docs/?$", RedirectView.as_view(pattern_name="api:openapi-view"),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make demo`: Laget with synthetic Oslo on SQLite — web server, task worker and scheduler.
+# `make demo`: Laget with synthetic Oslo on SQLite — web server, task worker, scheduler and the
+# audit log's sequencer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --no-dev
@@ -24,6 +25,7 @@ trap cleanup INT TERM EXIT
 
 $PY manage.py db_worker --no-reload --interval 1 -v0 & pids+=($!)
 $PY manage.py scheduler -v0 & pids+=($!)
+$PY manage.py audit sequencer -v0 & pids+=($!)
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload --skip-checks & pids+=($!)
 
 for _ in $(seq 1 50); do
@@ -32,5 +34,6 @@ for _ in $(seq 1 50); do
 done
 echo
 echo "Laget is running at http://127.0.0.1:$PORT/  (log in as e.g. koordinator.stovner)"
-echo "Press Ctrl-C to stop the server, the worker and the scheduler."
+echo "The audit log: http://127.0.0.1:$PORT/log/checkpoint (key at /log/key, tiles under /log/tile/)"
+echo "Press Ctrl-C to stop the server, the worker, the scheduler and the log sequencer."
 wait -n "${pids[@]}"

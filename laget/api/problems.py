@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from laget.core.errors import DomainError, NotFound
 
@@ -91,7 +91,14 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(500, _("Noe gikk galt. Feilen er logget."))
 
 
+def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = problem(401, _("Du må logge inn eller oppgi en gyldig nøkkel."))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 def install_problem_handlers(api: NinjaAPI) -> None:
+    api.add_exception_handler(AuthenticationError, _unauthorized)
     api.add_exception_handler(ValidationError, _validation)
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, _not_found)

@@ -12,8 +12,12 @@ size n is the first n of them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
+
+#: The hash of the complete subtree at a tree level (0 = leaves) and index within that level —
+#: what a store of tiles can answer without reading every leaf.
+HashAt = Callable[[int, int], bytes]
 
 HASH_SIZE = 32
 TILE_HEIGHT = 8
@@ -64,10 +68,41 @@ def _check_tree(leaf_hashes: Sequence[bytes], tree_size: int) -> None:
         raise ValueError(f"tree size {tree_size} outside 0..{len(leaf_hashes)}")
 
 
+def range_root(hash_at: HashAt, start: int, end: int) -> bytes:
+    """MTH(D[start:end]) from complete-subtree hashes. The range must start on a boundary of its
+    largest complete subtree, as every range in the RFC's recursion does: it is then the complete
+    subtrees of its binary decomposition, largest first, folded from the right."""
+    if end <= start:
+        raise ValueError(f"empty range {start}..{end}")
+    parts = []
+    while start < end:
+        level = (end - start).bit_length() - 1
+        if start % (1 << level):
+            raise ValueError(f"range {start}..{end} is not aligned")
+        parts.append(hash_at(level, start >> level))
+        start += 1 << level
+    result = parts.pop()
+    while parts:
+        result = node_hash(parts.pop(), result)
+    return result
+
+
+def list_hash_at(leaf_hashes: Sequence[bytes]) -> HashAt:
+    """`HashAt` over leaf hashes held in memory."""
+    def hash_at(level: int, index: int) -> bytes:
+        return root(leaf_hashes[index << level:(index + 1) << level])
+    return hash_at
+
+
 def inclusion_proof(leaf_hashes: Sequence[bytes], *, index: int, tree_size: int) -> list[bytes]:
     """The audit path of leaf `index` in the tree of the first `tree_size` leaves (RFC 9162
     §2.1.3.1), nearest sibling first."""
     _check_tree(leaf_hashes, tree_size)
+    return inclusion_proof_at(list_hash_at(leaf_hashes), index=index, tree_size=tree_size)
+
+
+def inclusion_proof_at(hash_at: HashAt, *, index: int, tree_size: int) -> list[bytes]:
+    """`inclusion_proof` from complete-subtree hashes (a tile store): O(log n) of them."""
     if not 0 <= index < tree_size:
         raise ValueError(f"leaf index {index} outside 0..{tree_size - 1}")
     proof: list[bytes] = []
@@ -76,10 +111,10 @@ def inclusion_proof(leaf_hashes: Sequence[bytes], *, index: int, tree_size: int)
     while hi - lo > 1:
         k = _split(hi - lo)
         if m < k:
-            proof.append(root(leaf_hashes[lo + k:hi]))
+            proof.append(range_root(hash_at, lo + k, hi))
             hi = lo + k
         else:
-            proof.append(root(leaf_hashes[lo:lo + k]))
+            proof.append(range_root(hash_at, lo, lo + k))
             lo, m = lo + k, m - k
     proof.reverse()
     return proof
@@ -115,6 +150,11 @@ def consistency_proof(leaf_hashes: Sequence[bytes], *, first: int, second: int) 
     """The proof that the tree of size `first` is a prefix of the tree of size `second`
     (RFC 9162 §2.1.4.1). Empty when `first` is 0 or equal to `second`."""
     _check_tree(leaf_hashes, second)
+    return consistency_proof_at(list_hash_at(leaf_hashes), first=first, second=second)
+
+
+def consistency_proof_at(hash_at: HashAt, *, first: int, second: int) -> list[bytes]:
+    """`consistency_proof` from complete-subtree hashes (a tile store)."""
     if not 0 <= first <= second:
         raise ValueError(f"first size {first} outside 0..{second}")
     if first in (0, second):
@@ -125,13 +165,13 @@ def consistency_proof(leaf_hashes: Sequence[bytes], *, first: int, second: int) 
     while m != hi - lo:
         k = _split(hi - lo)
         if m <= k:
-            proof.append(root(leaf_hashes[lo + k:hi]))
+            proof.append(range_root(hash_at, lo + k, hi))
             hi = lo + k
         else:
-            proof.append(root(leaf_hashes[lo:lo + k]))
+            proof.append(range_root(hash_at, lo, lo + k))
             lo, m, whole = lo + k, m - k, False
     if not whole:
-        proof.append(root(leaf_hashes[lo:hi]))
+        proof.append(range_root(hash_at, lo, hi))
     proof.reverse()
     return proof
 
@@ -208,6 +248,22 @@ def tile_path(*, level: int | Literal["entries"], index: int, width: int | None 
     if width is not None and width < TILE_WIDTH:
         path += f".p/{width}"
     return path
+
+
+def parse_tile_index(text: str) -> int:
+    """The tile index of a path such as `x001/x234/067` (ValueError if not in the spec's form)."""
+    groups = text.split("/")
+    if not groups or any(len(g) != 3 or not g.isdigit() for g in
+                         [g.removeprefix("x") for g in groups[:-1]] + [groups[-1]]):
+        raise ValueError(f"not a tile index: {text!r}")
+    if any(not g.startswith("x") for g in groups[:-1]) or groups[-1].startswith("x"):
+        raise ValueError(f"not a tile index: {text!r}")
+    index = 0
+    for g in groups:
+        index = index * 1000 + int(g.removeprefix("x"))
+    if len(groups) > 1 and groups[0] == "x000":
+        raise ValueError(f"not the canonical tile index: {text!r}")
+    return index
 
 
 def tile_hashes(leaf_hashes: Sequence[bytes], *, level: int, index: int,

@@ -1,5 +1,8 @@
-"""`manage.py audit verify [--payloads] | checkpoint | keygen NAME`: the audit log's tools."""
+"""`manage.py audit verify [--payloads] | checkpoint | sequencer | keygen NAME`: the audit log's
+tools."""
 
+import signal
+import time
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -18,10 +21,16 @@ class Command(BaseCommand):
         verify.add_argument("--payloads", action="store_true",
                             help="Also open every commitment whose payload is not erased.")
         sub.add_parser("checkpoint", help="Sequence waiting events and sign a checkpoint.")
+        sequencer = sub.add_parser(
+            "sequencer", help="Run the sequencer: integrate new events and sign a checkpoint "
+                              "every interval while the log grows (none while idle).")
+        sequencer.add_argument("--interval", type=float, default=1.0,
+                               help="Seconds between rounds (default 1).")
         keygen = sub.add_parser("keygen", help="Print a new signer key (keep it secret).")
         keygen.add_argument("name", help="The log's origin line, e.g. laget.oslo.kommune.no/log")
 
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
+        self.verbosity = int(options.get("verbosity", 1))
         try:
             if subcommand == "keygen":
                 key = note.signer_key(name=options["name"],
@@ -31,6 +40,9 @@ class Command(BaseCommand):
             if subcommand == "checkpoint":
                 made = log.checkpoint()
                 self.stdout.write(f"checkpoint {made.size}" if made else "no new entries")
+                return
+            if subcommand == "sequencer":
+                self._sequencer(interval=options["interval"])
                 return
             self._verify(payloads=options["payloads"])
         except (ImproperlyConfigured, ValueError) as error:
@@ -44,11 +56,31 @@ class Command(BaseCommand):
             raise CommandError(f"audit log NOT verified: {where}{report.problem}", returncode=1)
         if report.first_bad_payload is not None:
             raise CommandError(
-                f"audit log verified, but the payload of index {report.first_bad_payload} does "
-                "not open its commitment", returncode=1)
+                f"audit log verified, but not its payloads: {report.payload_problem}",
+                returncode=1)
         line = (f"verified {report.size} entries, root {report.root.hex()}, "
                 f"{report.checkpoints} checkpoints")
+        if report.unsequenced:
+            line += f", {report.unsequenced} waiting for the sequencer"
         if payloads:
             line += (f"; payloads: {report.payloads_checked} opened, "
                      f"{report.payloads_erased} erased")
         self.stdout.write(line)
+
+    def _sequencer(self, *, interval: float) -> None:
+        if interval <= 0:
+            raise ValueError("--interval must be positive")
+        stopping = False
+
+        def stop(_signum: int, _frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping:
+            started = time.monotonic()
+            made = log.checkpoint()
+            if made is not None and self.verbosity > 1:
+                self.stdout.write(f"checkpoint {made.size}")
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
