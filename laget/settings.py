@@ -229,6 +229,8 @@ LAGET_PERIODIC_TASKS = {
     # `manage.py audit sequencer` integrates and signs every second; this is the safety net when
     # it is not running.
     "sign_audit_checkpoint": {"task": "laget.audit.tasks.sign_checkpoint", "every": 60},
+    "erase_expired_audit_events": {"task": "laget.audit.tasks.erase_expired_events",
+                                   "every": 24 * 3600},
 }
 LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 14)
 
@@ -255,6 +257,9 @@ LAGET_LOG_SIGNING_KEY = env_str("LAGET_LOG_SIGNING_KEY", "")
 LAGET_LOG_SIGNING_KEY_FILE = env_str("LAGET_LOG_SIGNING_KEY_FILE",
                                      str(VAR_DIR / "log-signing.key"))
 LAGET_LOG_GENERATE_KEY = env_bool("LAGET_LOG_GENERATE_KEY", DEBUG)
+# How long the audit events keep what identifies people (days; 0 = for ever). The data controller
+# sets it from the archive and logging rules that apply; the leaves stay and the log verifies.
+LAGET_AUDIT_RETENTION_DAYS = env_int("LAGET_AUDIT_RETENTION_DAYS", 5 * 365)
 # Who may read the log's checkpoints, tiles and proofs: everyone (the demo, or a public log), or
 # auditors and outside witnesses holding one of these bearer tokens (comma-separated).
 LAGET_LOG_PUBLIC = env_bool("LAGET_LOG_PUBLIC", LAGET_DEMO)

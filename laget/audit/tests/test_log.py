@@ -124,3 +124,24 @@ def test_checkpoints_signed_before_a_key_rotation_verify_when_the_old_key_is_tru
     assert not report.ok and "not trusted" in report.problem
     settings.LAGET_LOG_PREVIOUS_VERIFIERS = [old.verifier]
     assert log.verify().ok
+
+
+def test_retention_erases_what_identifies_people_and_the_log_still_verifies(capsys):
+    from laget.audit.models import AuditEventPerson
+
+    person = PersonFactory()
+    _events(3, person=person)
+    log.checkpoint()
+    with clock.frozen(clock.now() + dt.timedelta(days=6 * 365)):
+        call_command("audit", "erase")
+    assert "erased 3 events" in capsys.readouterr().out
+    assert not AuditEventPerson.objects.exists()
+    event = AuditEvent.objects.first()
+    assert event.payload is None and event.details == {} and event.erased_at is not None
+    report = log.verify(payloads=True)
+    assert report.ok and report.payloads_erased == 3
+    _events(1)
+    call_command("audit", "erase", "--before", "2000-01-01")  # nothing that old
+    assert "erased 0 events" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("audit", "erase", "--before", "not-a-date")

@@ -1,6 +1,8 @@
 """`manage.py audit verify [--payloads] | checkpoint | sequencer | keygen NAME`: the audit log's
 tools."""
 
+import argparse
+import datetime as dt
 import signal
 import time
 from typing import Any
@@ -9,7 +11,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from laget.audit import log, note
+from laget.audit import log, note, retention
+from laget.core import clock
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 class Command(BaseCommand):
@@ -26,6 +36,10 @@ class Command(BaseCommand):
                               "every interval while the log grows (none while idle).")
         sequencer.add_argument("--interval", type=float, default=1.0,
                                help="Seconds between rounds (default 1).")
+        erase = sub.add_parser(
+            "erase", help="Erase what identifies people in events past the retention period.")
+        erase.add_argument("--before", type=_date, default=None,
+                           help="Erase events before this date (YYYY-MM-DD) instead.")
         keygen = sub.add_parser("keygen", help="Print a new signer key (keep it secret).")
         keygen.add_argument("name", help="The log's origin line, e.g. laget.oslo.kommune.no/log")
 
@@ -40,6 +54,12 @@ class Command(BaseCommand):
             if subcommand == "checkpoint":
                 made = log.checkpoint()
                 self.stdout.write(f"checkpoint {made.size}" if made else "no new entries")
+                return
+            if subcommand == "erase":
+                before = options["before"]
+                count = retention.erase_expired(before=dt.datetime.combine(
+                    before, dt.time(), tzinfo=clock.OSLO) if before else None)
+                self.stdout.write(f"erased {count} events")
                 return
             if subcommand == "sequencer":
                 self._sequencer(interval=options["interval"])
