@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType
 from laget.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from laget.audit import log
+from laget.audit.models import Withholding
 from laget.core import clock
 from laget.people.tests.factories import GuardianFactory, PersonFactory
 from laget.records.tests.factories import CaseFactory, TeamMemberFactory
@@ -44,6 +46,20 @@ def case_page(agency_type: str) -> dict[str, int]:
     seen = {"coordinator": 200, "leader": 200 if agency_type == AgencyType.BYDEL else 404}
     return {"anonymous": 302,
             **{r: seen.get(r, 404) if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
+def innsyn_page(*, pdf: bool) -> dict[str, int]:
+    # The auditor makes a person's access report for anyone; a caseworker or coordinator only
+    # while on the team of the person's case (the agency's coordinator is), else the person does
+    # not exist for them (404). Without saying who asked, the team member's PDF link goes back to
+    # the page (302).
+    return {"anonymous": 302, "caseworker": 404, "coordinator": 302 if pdf else 200,
+            "leader": 403, "analyst": 403, "auditor": 200, "admin": 403}
+
+
+LOG_READERS = {"anonymous": 401, **{r: 200 if r == "auditor" else 403 for r in ROLES}}
+# (without a query the proof API answers an auditor with a 400 problem; everyone else 401)
+API_LOG_READERS = {"anonymous": 401, **{r: 400 if r == "auditor" else 401 for r in ROLES}}
 
 
 POST_ONLY_FOR_CASE_ROLES = {"anonymous": 302,
@@ -83,6 +99,13 @@ MATRIX = {
     "web:emergency_review_list": ({}, only("leader")),
     "web:emergency_overdue": ({}, only("auditor")),
     "web:emergency_review": ({"access_id": "ACCESS"}, only("leader")),
+    "web:innsyn_report": ({"person_id": "PERSON"}, innsyn_page(pdf=False)),
+    "web:innsyn_pdf": ({"person_id": "PERSON"}, innsyn_page(pdf=True)),
+    "web:innsyn_lookup": ({}, only("auditor")),
+    # Withholdings of lines from innsyn: a leader for the agency's own; the auditor sees them all.
+    "web:withholding_list": ({}, only("leader", "auditor")),
+    "web:withholding_create": ({}, only("leader")),
+    "web:withholding_end": ({"withholding_id": "WITHHOLDING"}, only("leader")),
     "accounts:login": ({}, {"anonymous": 200, **dict.fromkeys(ROLES, 302)}),
     # The code steps need a pending login (a correct password a moment ago); without one they
     # send everyone back to the login page.
@@ -93,6 +116,8 @@ MATRIX = {
     "accounts:password_change": ({}, LOGGED_IN),
     "accounts:members": ({}, only("leader")),
     "audit:event_list": ({}, only("auditor")),
+    "audit:event_export": ({}, only("auditor")),
+    "web:unusual_access": ({}, only("auditor")),
     "set_language": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     # The sharing guide and the rulebook hold no personal data: open to all, also without login.
     "web:sharing_guide": ({}, EVERYONE),
@@ -103,6 +128,14 @@ MATRIX = {
     # The JSON API: the guide is POST only; the root has no page of its own.
     "api:sharing_guide": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
     "api:sharing_rules": ({}, EVERYONE),
+    # The audit log (tlog-tiles): open to auditors (and witnesses with a token, or everyone when
+    # LAGET_LOG_PUBLIC, neither of which the matrix turns on); the verifier key is public.
+    "log:key": ({}, EVERYONE),
+    "log:checkpoint": ({}, LOG_READERS),
+    "log:tile": ({"level": "0", "path": "000.p/1"}, LOG_READERS),
+    "log:entries": ({"path": "000.p/1"}, LOG_READERS),
+    "api:audit_proof_inclusion": ({}, API_LOG_READERS),
+    "api:audit_proof_consistency": ({}, API_LOG_READERS),
     "api:openapi-json": ({}, EVERYONE),
     "api:openapi-view": ({}, EVERYONE),
     "api:api-root": ({}, {"anonymous": 404, **dict.fromkeys(ROLES, 404)}),
@@ -157,8 +190,13 @@ def _case_objects(person, memberships: dict) -> dict[str, object]:
     access = EmergencyAccess.objects.create(
         user=UserFactory(), agency=AgencyFactory(), entry=entry, case=case,
         source_agency=coordinator.agency, reason="Fare for liv.", review_due=today)
+    withholding = Withholding.objects.create(
+        person_id=person.pk, agency=coordinator.agency, legal_reason="criminal_investigation",
+        explanation="Etterforskning.", ends_on=today + dt.timedelta(days=10),
+        created_by=coordinator.user)
     return {"CASE": case.pk, "ENTRY": entry.pk, "ATTACHMENT": entry.attachments.get().pk,
-            "CONSENT": consent.pk, "MEMBER": member.pk, "ACCESS": access.pk}
+            "CONSENT": consent.pk, "MEMBER": member.pk, "ACCESS": access.pk,
+            "WITHHOLDING": withholding.pk}
 
 
 @pytest.mark.django_db
@@ -173,6 +211,7 @@ def test_matrix(agency_type, person, login, rulebook):
         memberships[role] = MembershipFactory(user=user, agency=agency, role=role)
         clients[role] = login(Client(), user)
     placeholders = {"PERSON": person.pk, **_case_objects(person, memberships)}
+    log.checkpoint()  # the events so far, so that the log's tiles and checkpoint exist
     failures = []
     for name, (kwargs, expected) in MATRIX.items():
         url = reverse(name, kwargs={k: placeholders.get(v, v) for k, v in kwargs.items()})

@@ -85,7 +85,8 @@ def _values(world, name: str) -> list[str]:
         "consent_id": [world["consent"].pk], "member_id": [world["member"].pk],
         "guardian_id": [world["guardian"].pk], "access_id": [world["member"].pk],
         "code": ["030111"], "rule_id": ["fvl-13a-samtykke"], "token": ["x"],
-        "version_id": [world["consent"].pk],
+        "level": ["0", "1"], "path": ["000", "000.p/1", "x001/234.p/7"],
+        "version_id": [world["consent"].pk], "withholding_id": [world["consent"].pk],
     }
     if name not in values:
         pytest.fail(f"the crawl does not know URL parameter {name!r}: add it to _values()")

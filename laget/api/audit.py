@@ -14,6 +14,7 @@ from laget.api.problems import Problem
 from laget.audit import log
 from laget.audit.log_views import log_reader
 
+
 def _log_reader(request: HttpRequest) -> bool | None:
     """ninja auth: the same readers as the log's tiles (checked before the query is parsed)."""
     return log_reader(request) or None

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from laget.api.problems import install_problem_handlers, problem
 from laget.api.audit import router as audit_router
+from laget.api.problems import install_problem_handlers, problem
 from laget.api.sharing import router as sharing_router
 
 api = NinjaAPI(

@@ -71,4 +71,5 @@ class Purpose(models.TextChoices):
     FARE_LIV_HELSE = "fare_liv_helse", _("Avverge fare for liv eller helse")
     REGISTRERING = "registrering", _("Registrering og vedlikehold av personopplysninger")
     TILSYN = "tilsyn", _("Internkontroll og revisjon")
+    INNSYN = "innsyn", _("Den registrertes innsyn")
     INNLOGGING = "innlogging", _("Innlogging og tilgangskontroll")

@@ -26,10 +26,10 @@ def log_reader(request: HttpRequest) -> bool:
     if settings.LAGET_LOG_PUBLIC:
         return True
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and token:
-        if any(hmac.compare_digest(token.encode(), known.encode())
-               for known in settings.LAGET_LOG_WITNESS_TOKENS):
-            return True
+    if scheme.lower() == "bearer" and token and any(
+            hmac.compare_digest(token.encode(), known.encode())
+            for known in settings.LAGET_LOG_WITNESS_TOKENS):
+        return True
     if request.user.is_authenticated:
         actor = actor_for(request)
         return actor is not None and actor.role == Role.AUDITOR

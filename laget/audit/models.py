@@ -3,6 +3,9 @@
 Rows are only ever inserted (audit_record); the notoritet work makes them a verifiable log.
 """
 
+import datetime as dt
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -118,3 +121,62 @@ class Tile(models.Model):
     @property
     def width(self) -> int:
         return len(self.hashes) // 32
+
+
+class WithholdingReason(models.TextChoices):
+    """Why lines may be left out of a person's access report for a while. Each reason carries its
+    citation (laget.audit.innsyn.WITHHOLDING_CITATIONS); the free-text explanation says why it
+    applies in this case."""
+
+    CRIMINAL_INVESTIGATION = "criminal_investigation", _(
+        "Hemmelighold av hensyn til forebygging, etterforskning, avsløring og rettslig "
+        "forfølgning av straffbare handlinger")
+    OTHER_LAW = "other_law", _("Annen lovhjemmel (angitt i begrunnelsen)")
+
+
+class Withholding(models.Model):
+    """A period in which an agency's accesses to one person's data are left out of that person's
+    access report (innsyn), on a legal reason, until `ends_on`. The person's version shows no trace
+    of it; the auditor's version shows how many lines are withheld, by whom, why and until when.
+
+    `person_id` is a plain id like AuditEventPerson's: the record must outlive the person's
+    erasure."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person_id = models.UUIDField(_("person"), db_index=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("virksomhet"), on_delete=models.PROTECT,
+        related_name="+", help_text=_("Virksomheten hvis tilganger holdes tilbake."),
+    )
+    legal_reason = models.CharField(
+        _("rettsgrunnlag"), max_length=40, choices=WithholdingReason.choices
+    )
+    explanation = models.TextField(_("begrunnelse"), max_length=2000)
+    starts_on = models.DateField(_("fra"), default=clock.today)
+    ends_on = models.DateField(_("til"), help_text=_("Første dag linjene vises igjen."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opprettet av"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("opprettet"), default=clock.now, editable=False)
+    ended_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("avsluttet av"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tilbakehold av innsyn")
+        verbose_name_plural = _("tilbakehold av innsyn")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")),
+                                   name="audit_withholding_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_reason} → {self.ends_on.isoformat()}"
+
+    def is_active(self, on: dt.date | None = None) -> bool:
+        day = on or clock.today()
+        return self.ended_at is None and self.starts_on <= day < self.ends_on

@@ -36,7 +36,7 @@ def _person_id(person: Any) -> uuid.UUID:
     return person if isinstance(person, uuid.UUID) else person.pk
 
 
-def audit_record(
+def event_fields(
     *,
     action: Action,
     actor: Actor | User | None,
@@ -47,9 +47,9 @@ def audit_record(
     purpose: Purpose | str = "",
     outcome: Outcome = Outcome.OK,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Record one event. `actor` is the acting user (with their role when known); `persons` are the
-    persons (or their ids) whose data the event concerns."""
+) -> tuple[dict[str, Any], list[uuid.UUID]]:
+    """An event's columns and the ids of the persons it concerns, checked (what audit_record
+    seals and writes)."""
     action = Action(action)
     if purpose:
         purpose = Purpose(purpose)
@@ -63,7 +63,6 @@ def audit_record(
     else:
         user = actor
     context = requestcontext.current()
-    person_ids = {_person_id(p) for p in persons}
     fields: dict[str, Any] = {
         "occurred_at": clock.now(),
         "action": action,
@@ -80,19 +79,42 @@ def audit_record(
         "ip_address": context.ip_address if context else None,
         "details": details,
     }
-    sealed = seal(action=action, occurred_at=fields["occurred_at"], fields={
+    return fields, sorted({_person_id(p) for p in persons})
+
+
+def audit_record(
+    *,
+    action: Action,
+    actor: Actor | User | None,
+    agency: Agency | None = None,
+    obj: models.Model | None = None,
+    persons: Iterable[Any] = (),
+    basis: str = "",
+    purpose: Purpose | str = "",
+    outcome: Outcome = Outcome.OK,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record one event. `actor` is the acting user (with their role when known); `persons` are the
+    persons (or their ids) whose data the event concerns."""
+    fields, person_ids = event_fields(
+        action=action, actor=actor, agency=agency, obj=obj, persons=persons, basis=basis,
+        purpose=purpose, outcome=outcome, details=details)
+    actor_pk, agency = fields["actor"], fields["agency"]
+    sealed = seal(action=fields["action"], occurred_at=fields["occurred_at"], fields={
         **{k: v for k, v in fields.items() if k not in ("actor", "agency")},
         "occurred_at": fields["occurred_at"].isoformat(),
-        "actor": str(user.pk) if fields["actor"] is not None else None,
+        "actor": str(actor_pk.pk) if actor_pk is not None else None,
         "agency": str(agency.pk) if agency is not None else None,
-        "persons": sorted(str(pid) for pid in person_ids),
+        "persons": [str(pid) for pid in person_ids],
     })
-    with transaction.atomic():
+    # No savepoint: inside the caller's transaction a failure here fails that transaction, which
+    # is what should happen (and saves two round trips per event).
+    with transaction.atomic(savepoint=False):
         event = AuditEvent.objects.create(
             **fields, leaf=sealed.leaf, payload=sealed.payload, salt=sealed.salt
         )
         if person_ids:
             AuditEventPerson.objects.bulk_create(
-                [AuditEventPerson(event=event, person_id=pid) for pid in sorted(person_ids)]
+                [AuditEventPerson(event=event, person_id=pid) for pid in person_ids]
             )
     return event

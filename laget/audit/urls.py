@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("hendelser/", views.event_list, name="event_list"),
+    path("hendelser/eksport/", views.event_export, name="event_export"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.web.views import cases, oversight, pages, people, sharing
+from laget.web.views import cases, innsyn, oversight, pages, people, sharing
 
 app_name = "web"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("personer/<uuid:person_id>/endre/", people.person_edit, name="person_edit"),
     path("personer/<uuid:person_id>/foresatte/ny/", people.guardian_create,
          name="guardian_create"),
+    path("personer/<uuid:person_id>/innsyn/", innsyn.innsyn_report, name="innsyn_report"),
+    path("personer/<uuid:person_id>/innsyn/pdf/", innsyn.innsyn_pdf, name="innsyn_pdf"),
+    path("innsyn/", innsyn.innsyn_lookup, name="innsyn_lookup"),
+    path("innsyn/tilbakehold/", innsyn.withholding_list, name="withholding_list"),
+    path("innsyn/tilbakehold/ny/", innsyn.withholding_create, name="withholding_create"),
+    path("innsyn/tilbakehold/<uuid:withholding_id>/avslutt/", innsyn.withholding_end,
+         name="withholding_end"),
     path("saker/", cases.case_list, name="case_list"),
     path("saker/ny/", cases.case_open, name="case_open"),
     path("saker/nye-opplysninger/", cases.entry_mine, name="entry_mine"),
@@ -40,6 +47,8 @@ urlpatterns = [
          name="consent_pdf"),
     path("nodtilgang/", cases.emergency_review_list, name="emergency_review_list"),
     path("nodtilgang/forfalte/", oversight.emergency_overdue, name="emergency_overdue"),
+    # beside the audit app's /logg/ pages; here because the report reads cases and teams
+    path("logg/uvanlig/", oversight.unusual_access, name="unusual_access"),
     path("nodtilgang/<uuid:access_id>/", cases.emergency_review, name="emergency_review"),
     path("deling/veileder/", sharing.guide, name="sharing_guide"),
     path("deling/regler/", sharing.rule_list_page, name="sharing_rules"),

@@ -41,6 +41,7 @@ from laget.web.forms.cases import (
 )
 from laget.web.selectors import cases as case_selectors
 from laget.web.selectors import people as people_selectors
+from laget.web.selectors.innsyn import may_make_innsyn
 from laget.web.services.consent_form import consent_form_pdf, form_language
 
 #: The case page, its entries and its team are read for coordinated prevention.
@@ -140,6 +141,7 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
         "team": [(m, case_selectors.may_end_membership(actor=actor, case=case, member=m))
                  for m in team],
         "on_team": on_team,
+        "may_make_innsyn": on_team and may_make_innsyn(actor=actor, person_id=case.person_id),
         "may_write": _may_write(actor, case),
         "may_add_members": case.status == CaseStatus.OPEN
         and case_selectors.may_add_members(actor=actor, case=case),

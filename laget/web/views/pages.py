@@ -68,6 +68,9 @@ CASE_ACTIONS = [
     Action(_("Nye opplysninger i mine saker"), _("Det nyeste fra de andre i teamene dine."),
            "web:entry_mine"),
 ]
+WITHHOLDING_ACTION = Action(
+    _("Tilbakehold av innsyn"), _("Linjer som holdes tilbake fra en persons innsynsrapport, med "
+                                  "lovgrunnlag og sluttdato."), "web:withholding_list")
 ROLE_ACTIONS: dict[str, list[Action]] = {
     Role.CASEWORKER: [*CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION],
     Role.COORDINATOR: [*CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION],
@@ -77,14 +80,22 @@ ROLE_ACTIONS: dict[str, list[Action]] = {
         Action(_("Nødtilgang til vurdering"), _("Opplysninger fra virksomheten din som noen har "
                                                 "åpnet med nødtilgang."),
                "web:emergency_review_list"),
+        WITHHOLDING_ACTION,
         *CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION,
     ],
     Role.ANALYST: [DISTRICT_ACTION],
     Role.AUDITOR: [
         Action(_("Hendelseslogg"), _("Søk i loggen over innlogginger og bruk av "
                                      "personopplysninger."), "audit:event_list"),
+        Action(_("Uvanlig tilgang"), _("Lesing utenfor egen bydel, mange personer på kort tid "
+                                       "og lesing uten åpen sak i teamet."),
+               "web:unusual_access"),
         Action(_("Forfalt nødtilgang"), _("Nødtilganger som ikke er vurdert innen fristen."),
                "web:emergency_overdue"),
+        Action(_("Innsyn for en person"), _("Hvem som har sett og endret opplysningene om en "
+                                            "person, med bevis mot den signerte loggen."),
+               "web:innsyn_lookup"),
+        WITHHOLDING_ACTION,
         DISTRICT_ACTION,
     ],
     Role.ADMIN: [

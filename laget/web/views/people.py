@@ -13,6 +13,7 @@ from laget.records.services import is_district_coordinator
 from laget.sharing.selectors import case_open_for_person
 from laget.web.forms.people import GuardianForm, PersonForm, PersonLookupForm
 from laget.web.selectors import people as selectors
+from laget.web.selectors.innsyn import may_make_innsyn
 from laget.web.selectors.people import PERSON_ROLES
 from laget.web.services import people as services
 
@@ -65,6 +66,7 @@ def person_detail(request: HttpRequest, actor: Actor, person_id: str) -> HttpRes
         "person": person,
         "open_case": case,
         "may_open_case": case is None and is_district_coordinator(actor, person.district_id),
+        "may_make_innsyn": may_make_innsyn(actor=actor, person_id=person.pk),
     })
 
 
