@@ -10,12 +10,13 @@ which_dbs="${1:-both}"
 scripts/bootstrap.sh
 
 # System packages: Debian's Chromium for the browser tests, Pango and a font for WeasyPrint,
-# gettext for the translation check. Installed only when missing.
+# gettext for the translation check, Go and golang.org/x/mod for the independent log verifier
+# (tests/interop). Installed only when missing.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core golang-go golang-golang-x-mod-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -27,6 +28,7 @@ fi
 
 PYTEST=(.venv/bin/python -m pytest -n 2 --dist loadfile -q)
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
+export LAGET_REQUIRE_GO=1  # the Go verifier test fails rather than skips without Go
 
 run_sqlite() {
   echo "== tests on SQLite" >&2

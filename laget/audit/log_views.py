@@ -18,7 +18,12 @@ from laget.accounts.middleware import actor_for
 from laget.accounts.models import Role
 from laget.audit import log, merkle
 
-IMMUTABLE = "public, max-age=31536000, immutable"
+
+def _immutable() -> str:
+    """Tiles never change; but a closed log's answers must not be kept by shared caches (a proxy
+    would hand a witness's tile to anyone), so those are private."""
+    scope = "public" if settings.LAGET_LOG_PUBLIC else "private"
+    return f"{scope}, max-age=31536000, immutable"
 
 
 def log_reader(request: HttpRequest) -> bool:
@@ -42,6 +47,8 @@ def _text(body: str | bytes, *, status: int = 200, cache: str = "no-store",
     response["Cache-Control"] = cache
     if settings.LAGET_LOG_PUBLIC:
         response["Access-Control-Allow-Origin"] = "*"
+    else:
+        response["Vary"] = "Authorization"
     return response
 
 
@@ -105,7 +112,7 @@ def tile(request: HttpRequest, level: str, path: str) -> HttpResponse:
     data = log.tile_bytes(level=tile_level, index=index, width=width or merkle.TILE_WIDTH)
     if data is None:
         return _not_found()
-    return _text(data, cache=IMMUTABLE, content_type="application/octet-stream")
+    return _text(data, cache=_immutable(), content_type="application/octet-stream")
 
 
 @require_GET
@@ -118,4 +125,4 @@ def entries(request: HttpRequest, path: str) -> HttpResponse:
     data = log.entries_bytes(index=index, width=width or merkle.TILE_WIDTH)
     if data is None:
         return _not_found()
-    return _text(data, cache=IMMUTABLE, content_type="application/octet-stream")
+    return _text(data, cache=_immutable(), content_type="application/octet-stream")
