@@ -25,7 +25,7 @@ trap cleanup INT TERM EXIT
 
 $PY manage.py db_worker --no-reload --interval 1 -v0 & pids+=($!)
 $PY manage.py scheduler -v0 & pids+=($!)
-$PY manage.py audit sequencer -v0 & pids+=($!)
+$PY manage.py audit -v 0 sequencer & pids+=($!)
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload --skip-checks & pids+=($!)
 
 for _ in $(seq 1 50); do
