@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "laget.audit",
     "laget.records",
     "laget.sharing",
+    "laget.cases",
     "laget.web",
     "laget.api",
     "laget.demo",

@@ -82,6 +82,7 @@ MATRIX = {
     "web:entry_mine": ({}, only(*PERSON_ROLES)),
     "web:case_open": ({}, POST_ONLY_FOR_CASE_ROLES),
     "web:case_detail": (CASE, case_page),
+    "web:case_status": (CASE, POST_ONLY_FOR_CASE_ROLES),
     "web:entry_create": (CASE, case_page),
     "web:entry_detail": ({**CASE, "entry_id": "ENTRY"}, case_page),
     "web:entry_correct": ({**CASE, "entry_id": "ENTRY"}, case_page),

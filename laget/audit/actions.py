@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     GUARDIAN_CREATE = "guardian.create", _("Foresatt registrert")
     GUARDIAN_UPDATE = "guardian.update", _("Foresatt endret")
     CASE_OPEN = "case.open", _("Sak åpnet")
+    CASE_STATUS = "case.status", _("Saksstatus endret")
     CASE_LIST = "case.list", _("Saksliste vist")
     CASE_VIEW = "case.view", _("Sak vist")
     CASE_ACCESS_DENIED = "case.access_denied", _("Avvist tilgang til sak")

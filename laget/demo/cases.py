@@ -1,6 +1,7 @@
 """Demo cases: in each pilot bydel a dozen SaLTo cases with teams, entries from every agency,
 consents, a programme and a weapon trigger, so that every sharing situation can be seen. Written
-through the real services (audited); deterministic; skipped when the bydel already has cases."""
+through the real services (audited); deterministic; skipped when the bydel already has cases.
+Most cases are active; in each dozen one is still in assessment, one is closing and one closed."""
 
 import datetime as dt
 import random
@@ -10,10 +11,11 @@ from django.conf import settings
 
 from laget.accounts.actor import Actor
 from laget.accounts.models import Agency, Membership, User
+from laget.cases.services import case_open, case_transition
 from laget.core import clock
 from laget.people.models import Person
-from laget.records.models import Case, MarkerKind
-from laget.records.services import case_marker_add, case_open, team_member_add
+from laget.records.models import Case, CaseStatus, MarkerKind
+from laget.records.services import case_marker_add, team_member_add
 from laget.records.vocabulary import InfoCategory, Programme
 from laget.sharing import services as sharing_services
 from laget.sharing.rulebook import DEFAULT_RULEBOOK, rulebook_load
@@ -116,8 +118,25 @@ def build_cases(*, rng: random.Random, districts: dict[str, str], per_district: 
             if index == 2 and age < 18:
                 case_marker_add(actor=staff["politi"].actor, case=case,
                                 kind=MarkerKind.WEAPON_TRIGGER)
+            _move(coordinator.actor, case, index)
             created += 1
     return created
+
+
+#: position in each dozen → the moves after assessment (the rest become active)
+_MOVES: dict[int, list[tuple[CaseStatus, str]]] = {
+    5: [],
+    7: [(CaseStatus.ACTIVE, "Kartlegging viser behov for koordinert innsats."),
+        (CaseStatus.CLOSING, "Målene i planen er nådd; avslutning avtalt i teammøtet.")],
+    11: [(CaseStatus.ACTIVE, "Kartlegging viser behov for koordinert innsats."),
+         (CaseStatus.CLOSED, "Familien har flyttet ut av Oslo.")],
+}
+_ACTIVE = [(CaseStatus.ACTIVE, "Kartlegging viser behov for koordinert innsats.")]
+
+
+def _move(actor: Actor, case: Case, index: int) -> None:
+    for status, reason in _MOVES.get(index % 12, _ACTIVE):
+        case_transition(actor=actor, case=case, to=status, reason=reason)
 
 
 def _consent(actor: Actor, case: Case, person: Person, guardians: list, age: int,

@@ -489,7 +489,7 @@ def _make_cases(world: _World, cases: list[_CaseInfo]) -> None:
         at = _at(case.opened, rng)
         case_rows.append(Case(
             id=case.pk, person_id=case.person.pk, district_id=case.person.district_code,
-            status=CaseStatus.CLOSED if case.closed else CaseStatus.OPEN,
+            status=CaseStatus.CLOSED if case.closed else CaseStatus.ACTIVE,
             opened_by_id=case.opened_by,
             closed_at=_at(case.closed, rng) if case.closed else None, created_at=at,
             updated_at=at,

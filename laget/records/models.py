@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from laget.core import clock
 from laget.core.models import BaseModel
@@ -16,8 +17,23 @@ from laget.records.vocabulary import SENSITIVITY, InfoCategory, Programme, Shari
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Åpen")
+    """Where a case is in its lifecycle (the moves between them: laget.cases.services). A concern
+    ("bekymring") that has not led to a case yet is not a case status."""
+
+    ASSESSMENT = "assessment", pgettext_lazy("case status", "Vurdering")
+    ACTIVE = "active", _("Aktiv")
+    CLOSING = "closing", _("Avsluttes")
     CLOSED = "closed", _("Avsluttet")
+
+
+#: Statuses of a case that is still open: the team works on it and it can be written to.
+OPEN_STATUSES = frozenset({CaseStatus.ASSESSMENT, CaseStatus.ACTIVE, CaseStatus.CLOSING})
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> "CaseQuerySet":
+        """Cases not closed (at most one per person)."""
+        return self.exclude(status=CaseStatus.CLOSED)
 
 
 class Case(BaseModel):
@@ -31,12 +47,14 @@ class Case(BaseModel):
         "areas.District", verbose_name=_("bydel"), on_delete=models.PROTECT, related_name="cases"
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.ASSESSMENT
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sak")
@@ -44,12 +62,16 @@ class Case(BaseModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(status="open"), name="records_case_one_open"
+                fields=["person"], condition=~Q(status="closed"), name="records_case_one_open"
             ),
         ]
 
     def __str__(self) -> str:
         return str(_("Sak %(id)s") % {"id": str(self.pk)[:8]})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
 
 
 class TeamMemberQuerySet(models.QuerySet["TeamMember"]):

@@ -30,9 +30,19 @@ def is_district_coordinator(actor: Actor, case_district_id: str) -> bool:
     )
 
 
+def case_require_open(case: Case) -> None:
+    """Refuse to write to a closed case. Called inside the writer's transaction: it locks the case
+    row, so a case being closed at the same moment either waits for the write or refuses it."""
+    status = (Case.objects.select_for_update(no_key=True).filter(pk=case.pk)
+              .values_list("status", flat=True).first())
+    if status is None or status == CaseStatus.CLOSED:
+        raise DomainError(_("Saken er avsluttet og kan bare leses."), code="closed")
+
+
 @transaction.atomic
 def case_open(*, actor: Actor, person: Person) -> Case:
-    """Open a SaLTo case for a person in the actor's bydel; the coordinator joins its team."""
+    """Open a SaLTo case for a person in the actor's bydel, in assessment; the coordinator joins
+    its team. (laget.cases.services.case_open also starts the case's status history.)"""
     if not is_district_coordinator(actor, person.district_id):
         raise DomainError(_("Bare SaLTo-koordinatoren i personens bydel kan åpne en sak."),
                           code="not_coordinator")
@@ -44,10 +54,11 @@ def case_open(*, actor: Actor, person: Person) -> Case:
                "max": settings.LAGET_SALTO_MAX_AGE},
             code="age",
         )
-    if Case.objects.filter(person=person, status=CaseStatus.OPEN).exists():
+    if Case.objects.filter(person=person).open().exists():
         raise DomainError(_("Personen har allerede en åpen sak."), code="duplicate")
     assert actor.agency is not None
-    case = Case.objects.create(person=person, district_id=person.district_id, opened_by=actor.user)
+    case = Case.objects.create(person=person, district_id=person.district_id,
+                               status=CaseStatus.ASSESSMENT, opened_by=actor.user)
     TeamMember.objects.create(
         case=case, user=actor.user, agency=actor.agency, team_role=_("SaLTo-koordinator"),
         added_by=actor.user,
@@ -78,8 +89,7 @@ def team_member_add(
         raise DomainError(
             _("Bare sakens koordinator eller lederen i personens egen virksomhet kan legge til "
               "teammedlemmer."), code="not_allowed")
-    if case.status != CaseStatus.OPEN:
-        raise DomainError(_("Saken er avsluttet."), code="closed")
+    case_require_open(case)
     if _active_membership(user, agency, day) is None:
         raise DomainError(_("Personen har ingen aktiv saksrolle i denne virksomheten."),
                           code="no_membership")
@@ -122,6 +132,7 @@ def case_marker_add(
         and actor.agency.type == AgencyType.POLITI and actor.role in CASE_ROLES
     ):
         raise DomainError(_("Du kan ikke sette dette merket på saken."), code="not_allowed")
+    case_require_open(case)
     if kind == MarkerKind.WEAPON_TRIGGER:
         programme = ""
     elif not programme:

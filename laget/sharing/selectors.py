@@ -17,7 +17,7 @@ from laget.audit.services import audit_record
 from laget.core import clock
 from laget.core.errors import NotFound
 from laget.records.access import entries_opened
-from laget.records.models import Case, CaseStatus, Entry, EntryAttachment, TeamMember
+from laget.records.models import Case, Entry, EntryAttachment, TeamMember
 from laget.records.vocabulary import AGENCY_TYPE_REVEALS, EXISTENCE_CONFIDENTIAL, InfoCategory
 from laget.sharing.engine import (
     CASE_ROLES,
@@ -85,9 +85,8 @@ def case_open_for_person(*, actor: Actor, person_id: uuid.UUID | str) -> Case | 
     """The person's open case, if the actor may open it (for a link from the person page, whose
     own read is audited there)."""
     return (
-        Case.objects.filter(_case_visible(actor, clock.today()), person_id=person_id,
-                            status=CaseStatus.OPEN)
-        .first()
+        Case.objects.filter(_case_visible(actor, clock.today()), person_id=person_id)
+        .open().first()
     )
 
 

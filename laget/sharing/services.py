@@ -19,8 +19,8 @@ from laget.core import clock
 from laget.core.errors import DomainError, NotFound
 from laget.people.models import Guardian
 from laget.records.access import entries_opened
-from laget.records.models import Case, CaseStatus, Entry, EntryAttachment, TeamMember
-from laget.records.services import is_district_coordinator
+from laget.records.models import Case, Entry, EntryAttachment, TeamMember
+from laget.records.services import case_require_open, is_district_coordinator
 from laget.records.vocabulary import (
     AGENCY_TYPE_REVEALS,
     EXISTENCE_CONFIDENTIAL,
@@ -70,8 +70,7 @@ def _require_writer(actor: Actor, case: Case) -> None:
     """Team members in a case role, and the case's own coordinator, may add to a case."""
     if not may_read_entries(actor) or actor.membership is None:
         raise DomainError(_("Rollen din kan ikke registrere opplysninger."), code="role")
-    if case.status != CaseStatus.OPEN:
-        raise DomainError(_("Saken er avsluttet."), code="closed")
+    case_require_open(case)
     on_team = TeamMember.objects.active().filter(
         case=case, user_id=actor.user.pk, agency_id=actor.membership.agency_id
     ).exists()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("saker/ny/", cases.case_open, name="case_open"),
     path("saker/nye-opplysninger/", cases.entry_mine, name="entry_mine"),
     path("saker/<uuid:case_id>/", cases.case_detail, name="case_detail"),
+    path("saker/<uuid:case_id>/status/", cases.case_status, name="case_status"),
     path("saker/<uuid:case_id>/opplysninger/ny/", cases.entry_create, name="entry_create"),
     path("saker/<uuid:case_id>/opplysninger/<uuid:entry_id>/", cases.entry_detail,
          name="entry_detail"),

@@ -43,7 +43,8 @@ def reads_without_team(
         day=TruncDate("event__occurred_at", tzinfo=OSLO))
     on_team = TeamMember.objects.filter(
         Q(left_on__isnull=True) | Q(left_on__gt=OuterRef("day")),
-        Q(case__status=CaseStatus.OPEN) | Q(case__closed_at__gt=OuterRef("event__occurred_at")),
+        ~Q(case__status=CaseStatus.CLOSED)
+        | Q(case__closed_at__gt=OuterRef("event__occurred_at")),
         user_id=OuterRef("event__actor_id"), case__person_id=OuterRef("person_id"),
         joined_on__lte=OuterRef("day"), case__created_at__lte=OuterRef("event__occurred_at"),
     )

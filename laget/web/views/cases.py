@@ -12,16 +12,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laget.accounts.access import Actor, actor_required
 from laget.accounts.models import AgencyType, Role
 from laget.audit.actions import Purpose
+from laget.cases import selectors as case_workflow
+from laget.cases import services as case_services
+from laget.cases.forms import CaseStatusForm
 from laget.core import clock
 from laget.core.errors import DomainError, NotFound
 from laget.records import services as records
-from laget.records.models import Case, CaseStatus
+from laget.records.models import Case
 from laget.records.services import CASE_ROLES, is_district_coordinator
 from laget.sharing import selectors as sharing
 from laget.sharing import services
@@ -75,7 +79,7 @@ def _consent(actor: Actor, case: Case, consent_id: uuid.UUID) -> Consent:
 
 
 def _may_write(actor: Actor, case: Case) -> bool:
-    return case.status == CaseStatus.OPEN and (
+    return case.is_open and (
         sharing.is_team_member(actor=actor, case=case)
         or is_district_coordinator(actor, case.district_id)
     )
@@ -107,7 +111,7 @@ def case_open(request: HttpRequest, actor: Actor) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     try:
-        case = records.case_open(actor=actor, person=person)
+        case = case_services.case_open(actor=actor, person=person)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("web:person_detail", person_id=person.pk)
@@ -131,8 +135,11 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
             birth_date=case.person.birth_date,
         )
     agency = actor.agency
+    status = case_workflow.status_panel_for(actor=actor, case=case)
     return render(request, "web/cases/detail.html", {
         "case": case,
+        "status_history": status.history,
+        "status_form": CaseStatusForm(choices=status.choices) if status.choices else None,
         "person": case.person,
         "age": case.person.age_on(clock.today()),
         "page": page,
@@ -143,7 +150,7 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
         "on_team": on_team,
         "may_make_innsyn": on_team and may_make_innsyn(actor=actor, person_id=case.person_id),
         "may_write": _may_write(actor, case),
-        "may_add_members": case.status == CaseStatus.OPEN
+        "may_add_members": case.is_open
         and case_selectors.may_add_members(actor=actor, case=case),
         "coordinator": coordinator,
         "lapsing": lapsing,
@@ -152,6 +159,33 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
         "recipient": agency.type if agency else "",
         "purpose": PURPOSE,
     })
+
+
+@actor_required(CASE_ROLES)
+@require_POST
+def case_status(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpResponse:
+    """Move the case's status (the coordinator's form on the case page); errors come back as
+    messages on the case page."""
+    case = _case(actor, case_id, PURPOSE)
+    choices = case_workflow.status_choices_for(actor=actor, case=case)
+    form = CaseStatusForm(request.POST, choices=choices)
+    if not choices:
+        messages.error(request, _("Du kan ikke endre statusen på denne saken."))
+    elif not form.is_valid():
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+    else:
+        try:
+            change = case_services.case_transition(
+                actor=actor, case=case, to=form.cleaned_data["to"],
+                reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saken har nå status «%(status)s».")
+                             % {"status": change.get_to_status_display()})
+    return redirect(f"{reverse('web:case_detail', kwargs={'case_id': case.pk})}#status")
 
 
 # --- entries -------------------------------------------------------------------------------------
@@ -338,7 +372,7 @@ def case_team_add(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> Htt
                 return redirect("web:case_detail", case_id=case.pk)
     return render(request, "web/cases/team_form.html", {
         "case": case, "picker": picker, "member_form": member_form,
-        "may_add": agencies.exists() and case.status == CaseStatus.OPEN,
+        "may_add": agencies.exists() and case.is_open,
     })
 
 
