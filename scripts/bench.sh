@@ -3,11 +3,12 @@
 # (`laget_bench`, created and migrated here; each benchmark seeds it with `seed_scale` when it is
 # not already seeded at the size it needs, and keeps it for the next run).
 # Usage: scripts/bench.sh [arguments for every benchmark, e.g. --iterations 50]
+#        LAGET_BENCH_ONLY=audit scripts/bench.sh [its arguments]   (one benchmark: bench_audit.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 shopt -s nullglob
-benches=(bench/bench_*.py)
+benches=(bench/bench_${LAGET_BENCH_ONLY:-*}.py)
 if [ ${#benches[@]} -eq 0 ]; then
   echo "bench: no benchmarks yet (see bench/README.md)" >&2
   exit 1

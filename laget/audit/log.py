@@ -8,7 +8,10 @@ in the same transaction as it assigns indexes; roots and proofs are read from th
 import datetime as dt
 import hashlib
 import json
+import os
+import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,9 +203,18 @@ def _key_text() -> str:
             "(generate one with `manage.py audit keygen`).")
     text = note.signer_key(name=settings.LAGET_LOG_ORIGIN, private_key=Ed25519PrivateKey.generate())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + "\n", encoding="ascii")
-    path.chmod(0o600)
-    return text
+    # Several processes may start at once (web, worker, sequencer): the first file wins, written
+    # whole under a temporary name and linked into place, and every process reads that one.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text(text + "\n", encoding="ascii")
+    temporary.chmod(0o600)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 def signing_key() -> tuple[str, Ed25519PrivateKey]:
@@ -261,17 +273,35 @@ class _Bad(Exception):
 
 
 _LEAF_HEAD = f"{LEAF_FORMAT}\n".encode("ascii")
+#: A well-formed leaf: the format line, two more lines, a 44-character commitment line; four
+#: newlines in all, the last at the end.
+_LEAF_SHAPE = re.compile(re.escape(_LEAF_HEAD) + rb"[^\n]*\n[^\n]*\n[^\n]{44}\n")
+_LEAF_PREFIX = b"\x00"
+_NODE_PREFIX = b"\x01"
+#: Leaves read from the database at a time.
+CHUNK = 16384
 
 
 def _leaf_well_formed(leaf: bytes) -> bool:
     """The cheap structural check of a leaf (format line, four lines, a 44-character commitment)."""
-    return (leaf.startswith(_LEAF_HEAD) and leaf.endswith(b"\n") and leaf.count(b"\n") == 4
-            and len(leaf.rsplit(b"\n", 2)[1]) == 44)
+    return _LEAF_SHAPE.fullmatch(leaf) is not None
+
+
+def _tile_root(hashes: list[bytes]) -> bytes:
+    """merkle.root() of a full tile (256 hashes, so every level pairs up)."""
+    sha256 = hashlib.sha256
+    level = hashes
+    while len(level) > 1:
+        pairs = iter(level)
+        level = [sha256(_NODE_PREFIX + left + right).digest() for left, right in zip(
+            pairs, pairs, strict=True)]
+    return level[0]
 
 
 class _Recomputer:
-    """Rebuilds the tree from the leaves in one pass, comparing each level's hashes with the
-    stored tiles as they complete, and yields the tree hash at any size on the way."""
+    """Rebuilds the tree from the leaf hashes in one pass, a tile at a time, comparing each
+    level's hashes with the stored tiles as they complete, and yields the tree hash at any size on
+    the way."""
 
     def __init__(self) -> None:
         self.size = 0
@@ -302,15 +332,28 @@ class _Recomputer:
                 raise _Bad(first, f"the stored tile hash of {what} covering index {first} "
                                   f"does not match the leaves")
 
-    def add(self, leaf_hash: bytes) -> None:
-        self.size += 1
-        self.pending[0].append(leaf_hash)
+    def add_many(self, leaf_hashes: list[bytes]) -> None:
+        """Add leaf hashes in order; each tile is compared and hashed as it fills up."""
+        position, count = 0, len(leaf_hashes)
+        while position < count:
+            pending = self.pending[0]
+            take = min(WIDTH - len(pending), count - position)
+            if not pending and take == WIDTH:
+                pending = self.pending[0] = leaf_hashes[position:position + WIDTH]
+            else:
+                pending.extend(leaf_hashes[position:position + take])
+            position += take
+            self.size += take
+            if len(pending) == WIDTH:
+                self._tile_full()
+
+    def _tile_full(self) -> None:
         level = 0
         while len(self.pending[level]) == WIDTH:
             hashes = self.pending[level]
             tile_index = (self.size // WIDTH ** (level + 1)) - 1
             self._compare(level, tile_index, hashes)
-            tile_root = merkle.root(hashes)
+            tile_root = _tile_root(hashes)
             self.pending[level] = []
             if level == 0:
                 self._push(WIDTH, tile_root)
@@ -344,39 +387,98 @@ class _Recomputer:
         return result
 
 
-def _stream_leaves() -> Iterator[tuple[int, bytes]]:
-    """(log index, leaf) in index order, streamed in chunks (a server-side cursor on PostgreSQL)."""
+def _leaf_query(size: int | None) -> tuple[str, list[int]]:
     table = AuditEvent._meta.db_table
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(f"SELECT log_index, leaf FROM {table} "  # noqa: S608 (our own table name)
-                       "WHERE log_index IS NOT NULL ORDER BY log_index")
-        while rows := cursor.fetchmany(10000):
-            for index, leaf in rows:
-                yield index, bytes(leaf)
+    bound, params = ("AND log_index < %s ", [size]) if size is not None else ("", [])
+    return (f"SELECT log_index, leaf FROM {table} "  # noqa: S608 (our own table name)
+            f"WHERE log_index IS NOT NULL {bound}ORDER BY log_index"), params
 
 
-def verify(*, payloads: bool = False) -> Report:
+def _stream_leaves(size: int | None = None) -> Iterator[tuple[list[int], list[bytes]]]:
+    """(log indexes, leaves) in index order, a chunk at a time (below `size` if given), from a
+    server-side cursor, so the tiles can be read in between. On PostgreSQL the rows come binary,
+    and the next chunk is fetched in a thread while this one is hashed (the database produces it
+    meanwhile, on another core)."""
+    sql, params = _leaf_query(size)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.connection.cursor("laget_verify_leaves", binary=True) as cursor, \
+                    ThreadPoolExecutor(max_workers=1) as fetcher:
+                cursor.itersize = CHUNK
+                cursor.execute(sql, params)
+                ahead = fetcher.submit(cursor.fetchmany, CHUNK)
+                while chunk := ahead.result():
+                    ahead = fetcher.submit(cursor.fetchmany, CHUNK)
+                    indexes, leaves = zip(*chunk, strict=True)
+                    yield list(indexes), list(leaves)
+            return
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(CHUNK):
+                yield [index for index, _leaf in chunk], [bytes(leaf) for _index, leaf in chunk]
+
+
+def _first_bad(start: int, indexes: list[int], leaves: list[bytes]) -> tuple[int, _Bad | None]:
+    """How many leaves of the chunk are in place and well-formed, and what is wrong with the next
+    (a missing index, or a malformed leaf), if anything."""
+    if indexes == list(range(start, start + len(indexes))) and all(
+            map(_LEAF_SHAPE.fullmatch, leaves)):
+        return len(leaves), None
+    for position, (index, leaf) in enumerate(zip(indexes, leaves, strict=True)):
+        if index != start + position:
+            return position, _Bad(start + position, f"index {start + position} is missing "
+                                                    f"(next stored is {index})")
+        if not _leaf_well_formed(leaf):
+            return position, _Bad(index, f"leaf {index} is malformed")
+    return len(leaves), None
+
+
+def verify(*, payloads: bool = False, size: int | None = None) -> Report:
     """Recompute every node from the stored leaf bytes: compare with the stored tiles, and each
     signed checkpoint (its signature by a trusted key, and its root at its size); with
-    `payloads`, open every commitment that is not erased and compare it with the event's row."""
+    `payloads`, open every commitment that is not erased and compare it with the event's row.
+
+    With `size`, only the tree of the first `size` leaves (and the checkpoints up to it): the
+    stored tiles must cover it, and what was sequenced after it is left alone."""
     report = Report()
     checkpoints = list(Checkpoint.objects.order_by("size"))
+    whole = size is None
+    if whole:
+        # The tree as far as it is tiled now (every checkpoint above is no larger): the sequencer
+        # may go on adding leaves while this runs, and those are for the next verification.
+        size = tiled_size()
+    if size is not None:
+        if size < 0:
+            raise ValueError(f"tree size {size} is negative")
+        checkpoints = [stored for stored in checkpoints if stored.size <= size]
     trusted = {verifier_key(), *settings.LAGET_LOG_PREVIOUS_VERIFIERS}
-    roots_at: dict[int, bytes] = {}
-    sizes = {stored.size for stored in checkpoints}
+    roots_at: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
+    sizes = sorted({stored.size for stored in checkpoints if stored.size > 0})
+    next_size = 0  # the next checkpoint size to take the root at (sizes[next_size])
     tree = _Recomputer()
+    sha256 = hashlib.sha256
     try:
-        for index, leaf in _stream_leaves():
-            if index != tree.size:
-                raise _Bad(tree.size, f"index {tree.size} is missing (next stored is {index})")
-            if not _leaf_well_formed(leaf):
-                raise _Bad(index, f"leaf {index} is malformed")
-            tree.add(hashlib.sha256(b"\x00" + leaf).digest())
-            if tree.size in sizes:
+        for indexes, leaves in _stream_leaves(size):
+            start = tree.size
+            good, bad = _first_bad(start, indexes, leaves)
+            hashes = [sha256(_LEAF_PREFIX + leaf).digest() for leaf in leaves[:good]]
+            done = 0  # stop at each checkpoint's size on the way to take the root there
+            while next_size < len(sizes) and sizes[next_size] <= start + good:
+                cut = sizes[next_size] - start
+                tree.add_many(hashes[done:cut])
                 roots_at[tree.size] = tree.root()
+                done, next_size = cut, next_size + 1
+            tree.add_many(hashes[done:])
+            if bad is not None:
+                raise bad
         tree.finish()
-        stored_size = tiled_size()
-        if stored_size != tree.size:
+        stored_size = size if whole else tiled_size()
+        if not whole:
+            if stored_size < size or tree.size != size:
+                raise _Bad(min(stored_size, tree.size),
+                           f"the tiles hold {stored_size} leaves, the log {tree.size}; "
+                           f"asked for {size}")
+        elif stored_size != tree.size:
             raise _Bad(min(stored_size, tree.size),
                        f"the tiles hold {stored_size} leaves, the log {tree.size}")
     except _Bad as bad:
@@ -393,7 +495,7 @@ def verify(*, payloads: bool = False) -> Report:
             return report
         report.checkpoints += 1
     if payloads:
-        _check_payloads(report)
+        _check_payloads(report, size)
     return report
 
 
@@ -425,11 +527,13 @@ def _first_divergence(checkpoints: list[Checkpoint], roots_at: dict[int, bytes])
     return good
 
 
-def _check_payloads(report: Report) -> None:
+def _check_payloads(report: Report, size: int | None = None) -> None:
     """Open each commitment with its salt and payload, and check the event's row says what the
     payload says (so a changed column is found even though only the payload is committed)."""
-    events = (AuditEvent.objects.filter(log_index__isnull=False).order_by("log_index")
-              .prefetch_related("subjects"))
+    events = AuditEvent.objects.filter(log_index__isnull=False)
+    if size is not None:
+        events = events.filter(log_index__lt=size)
+    events = events.order_by("log_index").prefetch_related("subjects")
     for event in events.iterator(chunk_size=2000):
         leaf = bytes(event.leaf)
         if event.payload is None or event.salt is None:

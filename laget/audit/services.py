@@ -4,11 +4,12 @@ Call it inside the transaction of the write it records, or before returning the 
 if the event cannot be written, the caller's transaction fails and nothing is returned.
 """
 
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from laget.accounts.actor import Actor
 from laget.accounts.models import Agency, User
@@ -107,14 +108,59 @@ def audit_record(
         "agency": str(agency.pk) if agency is not None else None,
         "persons": [str(pid) for pid in person_ids],
     })
-    # No savepoint: inside the caller's transaction a failure here fails that transaction, which
-    # is what should happen (and saves two round trips per event).
-    with transaction.atomic(savepoint=False):
-        event = AuditEvent.objects.create(
-            **fields, leaf=sealed.leaf, payload=sealed.payload, salt=sealed.salt
-        )
-        if person_ids:
-            AuditEventPerson.objects.bulk_create(
-                [AuditEventPerson(event=event, person_id=pid) for pid in person_ids]
-            )
+    event = AuditEvent(**fields, leaf=sealed.leaf, payload=sealed.payload, salt=sealed.salt)
+    insert(event, AuditEventPerson, person_ids)
     return event
+
+
+@functools.cache
+def _insert_statement(event_model: type[models.Model], subject_model: type[models.Model]
+                      ) -> tuple[str, tuple[models.Field, ...]]:
+    """PostgreSQL: the event row and its person rows in one statement (a data-modifying WITH),
+    returning the event's id; the event's columns in the order of its placeholders."""
+    quote = connection.ops.quote_name
+    columns = tuple(field for field in event_model._meta.concrete_fields
+                    if not field.primary_key and not getattr(field, "generated", False))
+    key = quote(event_model._meta.pk.column)
+    event = quote(subject_model._meta.get_field("event").column)
+    person = quote(subject_model._meta.get_field("person_id").column)
+    # Only the models' own (quoted) table and column names are put into the text.
+    sql = (
+        f"WITH event AS (INSERT INTO {quote(event_model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(field.column) for field in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {key}), "
+        f"subjects AS (INSERT INTO {quote(subject_model._meta.db_table)} ({event}, {person}) "
+        f"SELECT event.{key}, person FROM event, unnest(%s::uuid[]) AS person) "
+        f"SELECT {key} FROM event"
+    )
+    return sql, columns
+
+
+def insert(event: models.Model, subject_model: type[models.Model], person_ids: list[uuid.UUID]
+           ) -> None:
+    """Write an unsaved event and the rows naming the persons it concerns; sets its id.
+
+    On PostgreSQL one statement, one round trip (atomic by itself: outside a transaction it is
+    one, inside the caller's a failure fails that transaction); elsewhere through the ORM, with no
+    savepoint for the same reason."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic(savepoint=False):
+            event.save(force_insert=True)
+            if person_ids:
+                subject_model.objects.bulk_create(
+                    [subject_model(event=event, person_id=pid) for pid in person_ids])
+        return
+    sql, columns = _insert_statement(type(event), subject_model)
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection)
+              for field in columns]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*values, person_ids])
+            event.pk = cursor.fetchone()[0]
+    except DatabaseError:
+        if connection.in_atomic_block:
+            transaction.set_rollback(True)
+        raise
+    event._state.adding = False
+    event._state.db = connection.alias
+
