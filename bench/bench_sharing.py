@@ -23,11 +23,8 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -42,6 +39,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from benchlib import git_commit, machine, summary  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
@@ -75,18 +73,6 @@ TARGET_EXPLAIN_P95_MS = 5.0
 
 
 # --- measuring -----------------------------------------------------------------------------------
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
-def summary(values: list[float]) -> dict[str, float]:
-    return {"p50_ms": round(percentile(values, 50), 3), "p95_ms": round(percentile(values, 95), 3),
-            "mean_ms": round(statistics.fmean(values), 3), "max_ms": round(max(values), 3)}
-
 
 def timed(work: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
     start = time.perf_counter()
@@ -209,49 +195,6 @@ def write_plans(directory: Path, name: str, title: str, work: Callable[[], Any])
 
 
 # --- the run -------------------------------------------------------------------------------------
-
-def machine() -> dict[str, Any]:
-    memory_kb = 0
-    with open("/proc/meminfo", encoding="ascii") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemTotal:"):
-                memory_kb = int(line.split()[1])
-    cpu = ""
-    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()")
-        pg_version = cursor.fetchone()[0]
-        pg_settings = {}
-        for name in ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost",
-                     "jit", "max_parallel_workers_per_gather"):
-            cursor.execute(f"SHOW {name}")
-            pg_settings[name] = cursor.fetchone()[0]
-    return {
-        "nproc": os.cpu_count(), "memory_gib": round(memory_kb / 1024 / 1024, 1), "cpu": cpu,
-        "os": platform.platform(), "python": platform.python_version(),
-        "django": django.get_version(), "postgresql": pg_version,
-        "postgresql_settings": pg_settings,
-    }
-
-
-def git_commit() -> str:
-    git = shutil.which("git")
-    if git is None:
-        return "unknown"
-    try:
-        # Fixed, read-only git commands.
-        commit = subprocess.run([git, "rev-parse", "HEAD"], cwd=ROOT,  # noqa: S603
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run([git, "status", "--porcelain"], cwd=ROOT,  # noqa: S603
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return commit + ("+uncommitted" if dirty else "")
-
 
 def run(args: argparse.Namespace, sample: list[tuple[Actor, list[Any]]], mode: str
         ) -> dict[str, Any]:

@@ -117,7 +117,7 @@ def audit_record(
 def _insert_statement(event_model: type[models.Model], subject_model: type[models.Model]
                       ) -> tuple[str, tuple[models.Field, ...]]:
     """PostgreSQL: the event row and its person rows in one statement (a data-modifying WITH),
-    returning the event's id; the event's columns in the order of its placeholders."""
+    returning the event's id; and the event's fields in the order of the statement's parameters."""
     quote = connection.ops.quote_name
     columns = tuple(field for field in event_model._meta.concrete_fields
                     if not field.primary_key and not getattr(field, "generated", False))

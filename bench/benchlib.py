@@ -1,0 +1,70 @@
+"""What the benchmarks share: the machine's facts, the commit measured, percentiles."""
+
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import django
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> dict[str, Any]:
+    memory_kb = 0
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        pg_version = cursor.fetchone()[0]
+        pg_settings = {}
+        for name in ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost",
+                     "jit", "max_parallel_workers_per_gather", "synchronous_commit", "fsync",
+                     "wal_sync_method", "commit_delay", "max_wal_size"):
+            cursor.execute(f"SHOW {name}")
+            pg_settings[name] = cursor.fetchone()[0]
+    return {
+        "nproc": os.cpu_count(), "memory_gib": round(memory_kb / 1024 / 1024, 1), "cpu": cpu,
+        "os": platform.platform(), "python": platform.python_version(),
+        "django": django.get_version(), "postgresql": pg_version,
+        "postgresql_settings": pg_settings,
+    }
+
+
+def git_commit() -> str:
+    git = shutil.which("git")
+    if git is None:
+        return "unknown"
+    try:
+        # Fixed, read-only git commands.
+        commit = subprocess.run([git, "rev-parse", "HEAD"], cwd=ROOT,  # noqa: S603
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run([git, "status", "--porcelain"], cwd=ROOT,  # noqa: S603
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+uncommitted" if dirty else "")
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(percentile(values, 50), 3), "p95_ms": round(percentile(values, 95), 3),
+            "mean_ms": round(statistics.fmean(values), 3), "max_ms": round(max(values), 3)}
