@@ -88,6 +88,10 @@ class TeamMember(BaseModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     team_role = models.CharField(_("rolle i teamet"), max_length=120, blank=True)
+    is_contact = models.BooleanField(
+        _("kontaktperson"), default=False,
+        help_text=_("Virksomhetens kontaktperson for saken."),
+    )
     joined_on = models.DateField(_("med fra"), default=clock.today)
     left_on = models.DateField(
         _("ute fra"), null=True, blank=True, help_text=_("Første dag uten tilgang.")

@@ -1,0 +1,1 @@
+"""Notifications: a transactional outbox and its delivery (e-mail, SMS gateway, console)."""
