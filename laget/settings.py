@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "laget.audit",
     "laget.records",
     "laget.sharing",
+    "laget.notify",
     "laget.cases",
     "laget.web",
     "laget.api",
@@ -232,6 +233,15 @@ LAGET_PERIODIC_TASKS = {
     "sign_audit_checkpoint": {"task": "laget.audit.tasks.sign_checkpoint", "every": 60},
     "erase_expired_audit_events": {"task": "laget.audit.tasks.erase_expired_events",
                                    "every": 24 * 3600},
+    # The outbox: each message has its own task; this sweep takes what is due besides (retries
+    # whose task was lost, messages whose worker died once their lease has run out).
+    "deliver_messages": {"task": "laget.notify.tasks.deliver_due_messages", "every": 60},
+    "scrub_old_messages": {"task": "laget.notify.tasks.scrub_old_messages", "every": 24 * 3600},
+    # Daily reminders: run every hour, act from LAGET_NOTIFY_REMINDER_HOUR (Oslo time), and send
+    # at most one message per person per day (idempotency keys); a missed hour catches up.
+    "remind_overdue_tasks": {"task": "laget.cases.tasks.remind_overdue_tasks", "every": 3600},
+    "warn_turning_18": {"task": "laget.cases.tasks.warn_turning_18", "every": 3600},
+    "remind_meetings": {"task": "laget.cases.meetings.meeting_reminders", "every": 3600},
 }
 LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 14)
 
@@ -278,6 +288,52 @@ LAGET_UNUSUAL_MANY_PERSONS = env_int("LAGET_UNUSUAL_MANY_PERSONS", 20)
 LAGET_UNUSUAL_WINDOW_MINUTES = env_int("LAGET_UNUSUAL_WINDOW_MINUTES", 10)
 # The most events one XLSX export of the auditor's search holds; a larger result must be narrowed.
 LAGET_AUDIT_EXPORT_MAX_ROWS = env_int("LAGET_AUDIT_EXPORT_MAX_ROWS", 100_000)
+# Notifications (laget.notify): delivery attempts with exponential backoff (base, 2 × base, …
+# up to the max), then the message is marked failed for a human to follow up; a worker's lease on
+# a message it is sending (longer than any channel's timeout; after it, another worker resends).
+LAGET_NOTIFY_MAX_ATTEMPTS = env_int("LAGET_NOTIFY_MAX_ATTEMPTS", 6)
+LAGET_NOTIFY_BACKOFF_BASE_SECONDS = env_int("LAGET_NOTIFY_BACKOFF_BASE_SECONDS", 30)
+LAGET_NOTIFY_BACKOFF_MAX_SECONDS = env_int("LAGET_NOTIFY_BACKOFF_MAX_SECONDS", 3600)
+LAGET_NOTIFY_LEASE_SECONDS = env_int("LAGET_NOTIFY_LEASE_SECONDS", 120)
+LAGET_NOTIFY_BATCH_SIZE = env_int("LAGET_NOTIFY_BATCH_SIZE", 100)
+# The SMS gateway (JSON over HTTPS, bearer token; plain HTTP only to loopback).
+LAGET_NOTIFY_SMS_URL = env_str("LAGET_NOTIFY_SMS_URL", "")
+LAGET_NOTIFY_SMS_TOKEN = env_str("LAGET_NOTIFY_SMS_TOKEN", "")
+LAGET_NOTIFY_SMS_TIMEOUT_SECONDS = env_int("LAGET_NOTIFY_SMS_TIMEOUT_SECONDS", 10)
+# The demo's console channel (staff without an e-mail address) appends to this file.
+LAGET_NOTIFY_CONSOLE_FILE = env_str("LAGET_NOTIFY_CONSOLE_FILE",
+                                    str(VAR_DIR / "notify" / "console.log"))
+# Links in e-mails are made absolute with this (e.g. https://laget.oslo.kommune.no).
+LAGET_NOTIFY_LINK_BASE_URL = env_str("LAGET_NOTIFY_LINK_BASE_URL",
+                                     "http://localhost:8000" if DEBUG else "")
+LAGET_NOTIFY_MESSAGE_ID_DOMAIN = env_str("LAGET_NOTIFY_MESSAGE_ID_DOMAIN", "laget.invalid")
+# Sent and failed messages keep their address and text this many days (0 = for ever).
+LAGET_NOTIFY_RETENTION_DAYS = env_int("LAGET_NOTIFY_RETENTION_DAYS", 90)
+# The hour (Oslo time) from which the daily reminders go out.
+LAGET_NOTIFY_REMINDER_HOUR = env_int("LAGET_NOTIFY_REMINDER_HOUR", 7)
+# E-mail (Django's mailers) from EMAIL_* environment variables: SMTP in production, files under
+# var/mail in development and the demo.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Laget <ikke-svar@laget.invalid>")
+_email_backend = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_email_options: dict[str, object] = {}
+if _email_backend.endswith(".smtp.EmailBackend"):
+    _email_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 20),
+    }
+elif _email_backend.endswith(".filebased.EmailBackend"):
+    _email_options = {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+
 # Tests that restore the database (serialized_rollback) must not read entries around the sharing
 # engine: the records app holds no reference data to restore.
 TEST_NON_SERIALIZED_APPS = ["laget.records"]

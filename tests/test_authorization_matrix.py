@@ -15,6 +15,8 @@ from laget.accounts.models import AgencyType
 from laget.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
 from laget.audit import log
 from laget.audit.models import Withholding
+from laget.cases.models import Concern, Meeting
+from laget.cases.tests.factories import GoalFactory, TaskFactory
 from laget.core import clock
 from laget.people.tests.factories import GuardianFactory, PersonFactory
 from laget.records.tests.factories import CaseFactory, TeamMemberFactory
@@ -48,6 +50,32 @@ def case_page(agency_type: str) -> dict[str, int]:
             **{r: seen.get(r, 404) if r in PERSON_ROLES else 403 for r in ROLES}}
 
 
+def coordination_page(agency_type: str) -> dict[str, int]:
+    # Pages for the coordinator (or leader) of the case's bydel; to everyone else in a case role
+    # they do not exist (404).
+    seen = 200 if agency_type == AgencyType.BYDEL else 404
+    return {"anonymous": 302,
+            **{r: (seen if r in ("coordinator", "leader") else 404) if r in PERSON_ROLES else 403
+               for r in ROLES}}
+
+
+def plan_goal_page(agency_type: str) -> dict[str, int]:
+    # Goals are set by the coordinator (or leader) of the case's bydel; another agency's coordinator
+    # on the team sees the case but may not (403); to everyone else the case does not exist (404).
+    bydel = agency_type == AgencyType.BYDEL
+    seen = {"coordinator": 200 if bydel else 403, "leader": 200 if bydel else 404}
+    return {"anonymous": 302,
+            **{r: seen.get(r, 404) if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
+def desk_page(agency_type: str) -> dict[str, int]:
+    # The coordinator's desk is the bydel's: its coordinator and leader; other roles and agencies
+    # have no desk (403).
+    seen = 200 if agency_type == AgencyType.BYDEL else 403
+    return {"anonymous": 302,
+            **{r: seen if r in ("coordinator", "leader") else 403 for r in ROLES}}
+
+
 def innsyn_page(*, pdf: bool) -> dict[str, int]:
     # The auditor makes a person's access report for anyone; a caseworker or coordinator only
     # while on the team of the person's case (the agency's coordinator is), else the person does
@@ -79,6 +107,16 @@ MATRIX = {
     "web:person_edit": ({"person_id": "PERSON"}, person_page),
     "web:guardian_create": ({"person_id": "PERSON"}, person_page),
     "web:case_list": ({}, only(*PERSON_ROLES)),
+    "web:case_search": ({}, only(*PERSON_ROLES)),
+    "web:desk": ({}, desk_page),
+    "web:agency_tasks": ({}, only(*PERSON_ROLES)),
+    # Any agency's case roles submit concerns and see their own receipts; the concern itself is
+    # for the coordinator or leader of the bydel it is addressed to.
+    "web:concern_mine": ({}, only(*PERSON_ROLES)),
+    "web:concern_create": ({}, only(*PERSON_ROLES)),
+    "web:concern_detail": ({"concern_id": "CONCERN"}, coordination_page),
+    "web:concern_case_open": ({"concern_id": "CONCERN"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:concern_dismiss": ({"concern_id": "CONCERN"}, POST_ONLY_FOR_CASE_ROLES),
     "web:entry_mine": ({}, only(*PERSON_ROLES)),
     "web:case_open": ({}, POST_ONLY_FOR_CASE_ROLES),
     "web:case_detail": (CASE, case_page),
@@ -91,6 +129,31 @@ MATRIX = {
     "web:emergency_open": (CASE, case_page),
     "web:case_team_add": (CASE, case_page),
     "web:case_team_end": ({**CASE, "member_id": "MEMBER"}, POST_ONLY_FOR_CASE_ROLES),
+    # The plan: the team reads it and adds tasks for its own agency (the task placeholder is the
+    # coordinator's agency's); goals are the bydel coordinator's.
+    "web:plan_detail": (CASE, case_page),
+    "web:plan_print": (CASE, case_page),
+    "web:plan_goal_create": (CASE, plan_goal_page),
+    "web:plan_goal_edit": ({**CASE, "goal_id": "GOAL"}, plan_goal_page),
+    "web:plan_task_create": (CASE, case_page),
+    "web:plan_task_edit": ({**CASE, "task_id": "TASK"}, case_page),
+    "web:plan_task_complete": ({**CASE, "task_id": "TASK"}, case_page),
+    "web:plan_task_cancel": ({**CASE, "task_id": "TASK"}, case_page),
+    "web:plan_task_reopen": ({**CASE, "task_id": "TASK"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:plan_measure_end": ({**CASE, "measure_id": "MEMBER"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:case_handover": (CASE, coordination_page),
+    "web:handover_answer": ({**CASE, "confirmation_id": "MEMBER"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:guardian_contact_create": (CASE, case_page),
+    "web:case_timeline": (CASE, case_page),
+    # Team meetings: the team reads them; the pages that change them say who may (the bydel's
+    # coordinator or leader) and the services refuse everyone else.
+    "web:meeting_list": (CASE, case_page),
+    "web:meeting_create": (CASE, case_page),
+    "web:meeting_detail": ({**CASE, "meeting_id": "MEETING"}, case_page),
+    "web:meeting_edit": ({**CASE, "meeting_id": "MEETING"}, case_page),
+    "web:meeting_cancel": ({**CASE, "meeting_id": "MEETING"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:meeting_minutes": ({**CASE, "meeting_id": "MEETING"}, case_page),
+    "web:meeting_pdf": ({**CASE, "meeting_id": "MEETING"}, case_page),
     "web:consent_list": (CASE, case_page),
     "web:consent_create": (CASE, case_page),
     "web:consent_detail": ({**CASE, "consent_id": "CONSENT"}, case_page),
@@ -195,7 +258,17 @@ def _case_objects(person, memberships: dict) -> dict[str, object]:
         person_id=person.pk, agency=coordinator.agency, legal_reason="criminal_investigation",
         explanation="Etterforskning.", ends_on=today + dt.timedelta(days=10),
         created_by=coordinator.user)
-    return {"CASE": case.pk, "ENTRY": entry.pk, "ATTACHMENT": entry.attachments.get().pk,
+    concern = Concern.objects.create(
+        district_id=DISTRICT, given_name="Ung", family_name="Bekymret",
+        birth_date=dt.date(today.year - 14, 1, 1), text="Bekymring.",
+        submitted_by=coordinator.user, submitting_agency=coordinator.agency)
+    meeting = Meeting.objects.create(case=case, starts_at=clock.now() - dt.timedelta(hours=1),
+                                     place="Bydelshuset", created_by=coordinator.user)
+    goal = GoalFactory(plan__case=case, created_by=coordinator.user)
+    task = TaskFactory(goal=goal, agency=coordinator.agency, created_by=coordinator.user)
+    return {"CONCERN": concern.pk, "MEETING": meeting.pk,
+            "GOAL": goal.pk, "TASK": task.pk,
+            "CASE": case.pk, "ENTRY": entry.pk, "ATTACHMENT": entry.attachments.get().pk,
             "CONSENT": consent.pk, "MEMBER": member.pk, "ACCESS": access.pk,
             "WITHHOLDING": withholding.pk}
 

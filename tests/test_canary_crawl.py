@@ -87,6 +87,11 @@ def _values(world, name: str) -> list[str]:
         "code": ["030111"], "rule_id": ["fvl-13a-samtykke"], "token": ["x"],
         "level": ["0", "1"], "path": ["000", "000.p/1", "x001/234.p/7"],
         "version_id": [world["consent"].pk], "withholding_id": [world["consent"].pk],
+        "confirmation_id": [world["member"].pk],
+        "concern_id": [world["case"].pk],
+        "meeting_id": [world["case"].pk],
+        "goal_id": [world["case"].pk], "task_id": [world["case"].pk],
+        "measure_id": [world["case"].pk],
     }
     if name not in values:
         pytest.fail(f"the crawl does not know URL parameter {name!r}: add it to _values()")

@@ -111,3 +111,15 @@ def test_demo_data_is_synthetic_deterministic_and_idempotent():
     assert min(ages) >= 10 and max(ages) <= 24
     roles = set(User.objects.values_list("memberships__role", flat=True))
     assert roles == {"caseworker", "coordinator", "leader", "analyst", "auditor", "admin"}
+    # the workflow is there once: plans, a held and a coming meeting per open case, concerns
+    from laget.cases.models import Concern, Handover, Meeting, MeetingStatus, Plan, Task
+    from laget.records.models import Case
+
+    open_cases = Case.objects.open().count()
+    assert Plan.objects.count() == open_cases > 0
+    assert Meeting.objects.filter(status=MeetingStatus.HELD).count() == open_cases
+    assert Task.objects.overdue().exists() and Task.objects.filter(status="done").exists()
+    assert Concern.objects.filter(status="new").exists() and Handover.objects.count() <= 1
+    counts = (Plan.objects.count(), Meeting.objects.count(), Concern.objects.count())
+    build_demo(seed=7, persons=30)
+    assert (Plan.objects.count(), Meeting.objects.count(), Concern.objects.count()) == counts

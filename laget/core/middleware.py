@@ -12,7 +12,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = requestcontext.begin(ip_address=request.META.get("REMOTE_ADDR"))
+        token = requestcontext.begin(ip_address=request.META.get("REMOTE_ADDR"),
+                                     read_only=request.method in ("GET", "HEAD"))
         try:
             context = requestcontext.current()
             assert context is not None

@@ -16,6 +16,7 @@ from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.demo import names
 from laget.demo.cases import build_cases
+from laget.demo.workflow import build_workflow
 from laget.people import services as people_services
 from laget.people.identifiers import synthetic_national_id
 from laget.people.models import GuardianRelation, IdKind, Language, Person
@@ -228,6 +229,7 @@ def build_demo(*, seed: int = 2026, persons: int = 300) -> DemoSummary:
     _staff(seed, agencies, summary)
     _persons(rng, persons, agencies, summary)
     summary.created_cases = build_cases(rng=random.Random(seed + 1), districts=PILOT_DISTRICTS)
+    build_workflow(rng=random.Random(seed + 2), districts=PILOT_DISTRICTS)
     if summary.created_persons:
         audit_record(
             action=Action.DEMO_SEED, actor=None, purpose=Purpose.REGISTRERING,

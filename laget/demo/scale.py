@@ -22,6 +22,23 @@ from laget.areas.models import District, Subdistrict
 from laget.audit.actions import Action, Purpose
 from laget.audit.models import AuditEvent
 from laget.audit.services import audit_record
+from laget.cases.models import (
+    CaseStatusChange,
+    Concern,
+    ConcernStatus,
+    ContactChannel,
+    Goal,
+    GoalStatus,
+    GuardianContact,
+    Meeting,
+    MeetingDecision,
+    MeetingParticipant,
+    MeetingStatus,
+    ParticipantKind,
+    Plan,
+    Task,
+    TaskStatus,
+)
 from laget.core import clock
 from laget.core.errors import DomainError
 from laget.demo import names
@@ -765,5 +782,495 @@ def build_scale(*, size: ScaleSize, seed: int = 2026) -> ScaleSummary:
     mark = time.monotonic()
     _analyze()
     lap("analyze", mark)
+    summary.seconds = round(time.monotonic() - started, 1)
+    return summary
+
+
+# --- the SaLTo workflow on the scale cases (build_workflow) --------------------------------------
+# Plans, goals, tasks, meetings, status history, guardian contacts and new concerns for the cases
+# build_scale() made: what the case page and the coordinator's desk read (bench/bench_web.py).
+# A separate step, so that a database seeded before the workflow existed gets it without a
+# reseed; run once (recorded by its own audit event), deterministic from the seed for a given day.
+
+WORKFLOW_KIND = "scale_workflow"
+#: Share of open cases with a meeting on a weekday of the current week, and with one planned
+#: one to four weeks ahead.
+MEETING_THIS_WEEK_SHARE = 0.15
+MEETING_AHEAD_SHARE = 0.1
+#: Share of open cases that went active → closing → active once.
+REOPENED_SHARE = 0.03
+#: New concerns waiting for assessment in each bydel.
+NEW_CONCERNS_PER_DISTRICT = (4, 12)
+
+GOALS = [
+    ("Stabilt oppmøte på skolen", "Fravær under 10 % over en måned"),
+    ("Fast fritidsaktivitet", "Deltar minst to ganger i uken"),
+    ("Ingen nye lovbrudd", "Ingen nye anmeldelser eller bekymringsmeldinger fra politiet"),
+    ("Trygg og forutsigbar hverdag hjemme", "Familien opplever færre konflikter"),
+    ("Arbeidstrening eller jobb", "I tiltak eller jobb minst 20 timer i uken"),
+    ("God kontakt med voksne på skolen", "Fast samtale med kontaktlærer hver uke"),
+    ("Fullføre skoleåret", "Bestått i alle fag"),
+]
+TASKS_BY_TYPE: dict[str, list[str]] = {
+    AgencyType.BYDEL: ["Kalle inn til teammøte", "Oppdatere planen etter møtet",
+                       "Følge opp familien med hjemmebesøk", "Avklare tolk til neste møte"],
+    AgencyType.SKOLE: ["Ukentlig samtale med kontaktlærer", "Følge opp fravær med foresatte",
+                       "Vurdere tilpasset opplæring", "Melde fravær til teamet hver fredag"],
+    AgencyType.BARNEVERN: ["Evaluere hjelpetiltak i hjemmet", "Samtale med foresatte"],
+    AgencyType.POLITI: ["Bekymringssamtale med ungdom og foresatte",
+                        "Oppfølgingssamtale etter hendelse"],
+    AgencyType.NAV: ["Avklare arbeidstrening", "Søke om tiltaksplass"],
+    AgencyType.HELSE: ["Samtale på helsestasjonen", "Vurdere henvisning"],
+    AgencyType.FRITID: ["Følge til første trening", "Finne sommerjobb gjennom klubben"],
+    AgencyType.KRIMINALOMSORG: ["Oppfølging etter program", "Oppmøtesamtale"],
+    AgencyType.KONFLIKTRAAD: ["Forberede ungdomsstormøte", "Møte i oppfølgingsteamet"],
+}
+OUTCOMES = ["Gjennomført som avtalt.", "Gjennomført; ny samtale avtalt om tre uker.",
+            "Gjennomført med tolk. Familien er positiv.", "Delvis gjennomført; tas opp i møtet."]
+CANCEL_REASONS = ["Ikke lenger aktuelt etter teammøtet.", "Erstattet av en annen oppgave."]
+MINUTES = ["Gjennomgang av planen. Skolen melder bedre oppmøte; fritid følger opp.",
+           "Teamet ble enige om nye delmål. Familien deltok med tolk.",
+           "Status fra hver virksomhet. Ingen nye hendelser siden forrige møte."]
+DECISIONS = ["Skolen følger opp fravær ukentlig", "Bydelen kaller inn til nytt møte om seks uker",
+             "Fritidsklubben tar kontakt om sommerjobb", "Politiet gjennomfører ny samtale"]
+PLACES = ["Bydelshuset, møterom 2", "Skolen, rådgivers kontor", "Fritidsklubben", "Digitalt"]
+REASONS = {
+    CaseStatus.ACTIVE: ["Vurdering ferdig; samtykke og team på plass.",
+                        "Grunnlag for SaLTo-oppfølging; teamet er satt."],
+    CaseStatus.CLOSING: ["Målene i planen er i hovedsak nådd.", "Flytter fra bydelen."],
+    "reactivated": ["Ny bekymring; oppfølgingen fortsetter."],
+    CaseStatus.CLOSED: ["Avsluttet etter evaluering i teammøtet.", "Ungdommen ønsker ikke mer "
+                        "oppfølging.", "Flyttet ut av Oslo."],
+}
+CONTACT_NOTES = ["Avtalt tid for hjemmebesøk.", "Informert om neste teammøte.",
+                 "Samtale om fravær på skolen.", ""]
+CONCERN_TEXTS = ["Mye fravær siste måned og nye venner som skolen er bekymret for.",
+                 "Observert sammen med eldre ungdom i miljø vi kjenner fra tidligere saker.",
+                 "Foresatte har tatt kontakt og ber om hjelp."]
+
+
+@dataclass
+class WorkflowSummary:
+    created: bool
+    seed: int
+    plans: int = 0
+    goals: int = 0
+    tasks: int = 0
+    meetings: int = 0
+    participants: int = 0
+    decisions: int = 0
+    status_changes: int = 0
+    guardian_contacts: int = 0
+    concerns: int = 0
+    seconds: float = 0.0
+
+
+def workflow_exists() -> bool:
+    """Whether build_workflow() has run on this database."""
+    return AuditEvent.objects.filter(action=Action.DEMO_SEED,
+                                     details__kind=WORKFLOW_KIND).exists()
+
+
+@dataclass
+class _WfMember:
+    user_id: int
+    agency_id: uuid.UUID
+    kind: str
+    joined: dt.date
+    left: dt.date | None
+
+    def active(self, day: dt.date) -> bool:
+        return self.joined <= day and (self.left is None or self.left > day)
+
+
+@dataclass
+class _WfCase:
+    pk: uuid.UUID
+    status: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    coordinator: int
+    person_id: uuid.UUID
+    person_name: str
+    birth_date: dt.date
+    interpreter: str  # the language, or "" for none
+    members: list[_WfMember] = field(default_factory=list)
+
+
+@dataclass
+class _WfRows:
+    plans: list[Plan] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    participants: list[MeetingParticipant] = field(default_factory=list)
+    decisions: list[MeetingDecision] = field(default_factory=list)
+    changes: list[CaseStatusChange] = field(default_factory=list)
+    contacts: list[GuardianContact] = field(default_factory=list)
+
+
+def _wf_cases() -> list[_WfCase]:
+    rows = (
+        Case.objects.filter(opened_by__username__startswith=USERNAME_PREFIX).order_by("id")
+        .values_list("id", "status", "created_at", "closed_at", "opened_by_id", "person_id",
+                     "person__given_name", "person__family_name", "person__birth_date",
+                     "person__interpreter_needed", "person__interpreter_language")
+    )
+    cases = {
+        pk: _WfCase(pk, status, created, closed, by, person, f"{given} {family}", born,
+                    language if needed else "")
+        for (pk, status, created, closed, by, person, given, family, born, needed,
+             language) in rows
+    }
+    members = (
+        TeamMember.objects.filter(case__opened_by__username__startswith=USERNAME_PREFIX)
+        .order_by("case_id", "joined_on", "id")
+        .values_list("case_id", "user_id", "agency_id", "agency__type", "joined_on", "left_on")
+    )
+    for case_id, user_id, agency_id, kind, joined, left in members:
+        cases[case_id].members.append(_WfMember(user_id, agency_id, kind, joined, left))
+    return list(cases.values())
+
+
+def _at_time(rng: random.Random, day: dt.date, earliest: dt.datetime,
+             latest: dt.datetime) -> dt.datetime:
+    """An instant in working hours on `day`, kept between `earliest` and `latest`."""
+    return min(max(_at(day, rng), earliest), latest)
+
+
+def _meeting_at(rng: random.Random, day: dt.date) -> dt.datetime:
+    hour, quarter = rng.randint(8, 15), rng.choice([0, 15, 30, 45])
+    return dt.datetime.combine(day, dt.time(hour, quarter), tzinfo=clock.OSLO).astimezone(dt.UTC)
+
+
+def _weekday_on_or_after(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _wf_status_history(rng: random.Random, case: _WfCase, now: dt.datetime,
+                       rows: _WfRows) -> None:
+    """The moves that led to the case's status: opened into assessment, then active, and for a
+    closed case closing (or at once) and closed, with reasons; a few went closing and back."""
+
+    end = case.closed_at or now
+    moves: list[tuple[str, str, dt.datetime, str]] = [
+        ("", CaseStatus.ASSESSMENT, case.opened_at, "")]
+    activated = min(case.opened_at + dt.timedelta(days=rng.randint(3, 21), hours=1),
+                    case.opened_at + (end - case.opened_at) / 3)
+    moves.append((CaseStatus.ASSESSMENT, CaseStatus.ACTIVE, activated,
+                  rng.choice(REASONS[CaseStatus.ACTIVE])))
+    if case.closed_at is None and rng.random() < REOPENED_SHARE and (now - activated).days > 60:
+        closing = activated + (now - activated) / 2
+        back = closing + (now - closing) / 2
+        moves.append((CaseStatus.ACTIVE, CaseStatus.CLOSING, closing,
+                      rng.choice(REASONS[CaseStatus.CLOSING])))
+        moves.append((CaseStatus.CLOSING, CaseStatus.ACTIVE, back,
+                      rng.choice(REASONS["reactivated"])))
+    if case.closed_at is not None:
+        if rng.random() < 0.85:
+            closing = max(activated + (case.closed_at - activated) / 2,
+                          case.closed_at - dt.timedelta(days=rng.randint(14, 45)))
+            moves.append((CaseStatus.ACTIVE, CaseStatus.CLOSING, closing,
+                          rng.choice(REASONS[CaseStatus.CLOSING])))
+            moves.append((CaseStatus.CLOSING, CaseStatus.CLOSED, case.closed_at,
+                          rng.choice(REASONS[CaseStatus.CLOSED])))
+        else:
+            moves.append((CaseStatus.ACTIVE, CaseStatus.CLOSED, case.closed_at,
+                          rng.choice(REASONS[CaseStatus.CLOSED])))
+    for from_status, to_status, at, reason in moves:
+        rows.changes.append(CaseStatusChange(
+            id=_uuid(rng), case_id=case.pk, from_status=from_status, to_status=to_status,
+            reason=reason, changed_by_id=case.coordinator, changed_at=at, created_at=at,
+            updated_at=at))
+
+
+def _wf_task(rng: random.Random, case: _WfCase, plan_id: uuid.UUID, goal_ids: list[uuid.UUID],
+             member: _WfMember, created: dt.datetime, now: dt.datetime,
+             title: str | None = None) -> Task:
+    """A task for the member's agency: open, overdue, done with an outcome, or cancelled."""
+
+    today = now.astimezone(clock.OSLO).date()
+    created_day = created.astimezone(clock.OSLO).date()
+    due = created_day + dt.timedelta(days=rng.randint(7, 90)) if rng.random() < 0.92 else None
+    status, outcome, completed = TaskStatus.OPEN, "", None
+    if due is not None and due < today:
+        roll = rng.random()
+        if roll < 0.65:
+            status = TaskStatus.DONE
+        elif roll < 0.75:
+            status = TaskStatus.CANCELLED
+    elif rng.random() < 0.15:
+        status = TaskStatus.DONE
+    updated = created
+    if status == TaskStatus.DONE:
+        last = min(now, _at(min(due or today, today), rng) + dt.timedelta(days=rng.randint(0, 10)))
+        completed = created + (max(last, created) - created) * rng.random()
+        outcome, updated = rng.choice(OUTCOMES), completed
+    elif status == TaskStatus.CANCELLED:
+        outcome = rng.choice(CANCEL_REASONS)
+        updated = min(now, created + dt.timedelta(days=rng.randint(1, 30)))
+    return Task(
+        id=_uuid(rng), plan_id=plan_id,
+        goal_id=rng.choice(goal_ids) if goal_ids and rng.random() < 0.8 else None,
+        title=title or rng.choice(TASKS_BY_TYPE.get(member.kind, TASKS_BY_TYPE[AgencyType.BYDEL])),
+        agency_id=member.agency_id, assignee_id=member.user_id, due_on=due, status=status,
+        outcome=outcome, completed_at=completed,
+        family_visible=member.kind not in (AgencyType.BARNEVERN, AgencyType.HELSE)
+        or rng.random() < 0.3,
+        created_by_id=case.coordinator if rng.random() < 0.6 else member.user_id,
+        created_at=created, updated_at=updated,
+    )
+
+
+def _came(rng: random.Random, held: bool) -> bool | None:
+    """Attendance: recorded for a held meeting, unknown before."""
+    return rng.random() < 0.85 if held else None
+
+
+def _wf_meetings(rng: random.Random, case: _WfCase, now: dt.datetime, names_by_user: dict,
+                 guardians: list[tuple[uuid.UUID, str]], rows: _WfRows) -> list[tuple]:
+    """0–3 meetings over the case's life (held with minutes, a few cancelled or still without
+    minutes), one on a weekday of this week for some, one planned ahead for others. Returns the
+    held meetings as (meeting id, minutes time) for their decisions."""
+
+    today = now.astimezone(clock.OSLO).date()
+    opened = case.opened_at.astimezone(clock.OSLO).date()
+    days = sorted(_day_between(rng, opened + dt.timedelta(days=7), today - dt.timedelta(days=1))
+                  for _ in range(rng.choice([0, 1, 1, 2, 2, 3])))
+    days = [d for d in days if opened < d < today]
+    if rng.random() < MEETING_THIS_WEEK_SHARE:
+        monday = today - dt.timedelta(days=today.weekday())
+        this_week = monday + dt.timedelta(days=rng.randint(0, 4))
+        if this_week > opened:
+            days.append(this_week)
+    elif rng.random() < MEETING_AHEAD_SHARE / (1 - MEETING_THIS_WEEK_SHARE):
+        days.append(_weekday_on_or_after(today + dt.timedelta(days=rng.randint(7, 28))))
+    held: list[tuple] = []
+    for day in days:
+        starts = _meeting_at(rng, _weekday_on_or_after(day) if day < today else day)
+        past = starts < now
+        status = MeetingStatus.PLANNED
+        if past:
+            roll = rng.random()
+            status = (MeetingStatus.HELD if roll < 0.85 else
+                      MeetingStatus.CANCELLED if roll < 0.92 else MeetingStatus.PLANNED)
+        created = max(case.opened_at, starts - dt.timedelta(days=rng.randint(7, 21)))
+        created = min(created, now)
+        minutes_at = None
+        if status == MeetingStatus.HELD:
+            minutes_at = min(now, starts + dt.timedelta(hours=rng.randint(1, 48)))
+        meeting = Meeting(
+            id=_uuid(rng), case_id=case.pk, starts_at=starts, place=rng.choice(PLACES),
+            interpreter_needed=bool(case.interpreter), interpreter_language=case.interpreter,
+            agenda="1. Status fra hver virksomhet\n2. Oppgaver i planen\n3. Veien videre",
+            status=status, minutes=rng.choice(MINUTES) if minutes_at else "",
+            minutes_by_id=case.coordinator if minutes_at else None, minutes_at=minutes_at,
+            created_by_id=case.coordinator, created_at=created,
+            updated_at=minutes_at or created,
+        )
+        rows.meetings.append(meeting)
+        meeting_day = starts.astimezone(clock.OSLO).date()
+
+        was_held = status == MeetingStatus.HELD
+
+        for member in case.members:
+            if member.active(meeting_day):
+                rows.participants.append(MeetingParticipant(
+                    id=_uuid(rng), meeting_id=meeting.pk, kind=ParticipantKind.TEAM,
+                    user_id=member.user_id, agency_id=member.agency_id,
+                    name=names_by_user.get(member.user_id, ""), attended=_came(rng, was_held),
+                    created_at=created, updated_at=created))
+        if rng.random() < 0.6:
+            rows.participants.append(MeetingParticipant(
+                id=_uuid(rng), meeting_id=meeting.pk, kind=ParticipantKind.YOUNG_PERSON,
+                name=case.person_name, attended=_came(rng, was_held), created_at=created,
+                updated_at=created))
+        if guardians and age_on(case.birth_date, meeting_day) < 18 and rng.random() < 0.6:
+            guardian_id, name = rng.choice(guardians)
+            rows.participants.append(MeetingParticipant(
+                id=_uuid(rng), meeting_id=meeting.pk, kind=ParticipantKind.GUARDIAN,
+                guardian_id=guardian_id, name=name, attended=_came(rng, was_held),
+                created_at=created, updated_at=created))
+        if case.interpreter:
+            rows.participants.append(MeetingParticipant(
+                id=_uuid(rng), meeting_id=meeting.pk, kind=ParticipantKind.INTERPRETER,
+                attended=_came(rng, was_held), created_at=created, updated_at=created))
+        if minutes_at is not None:
+            held.append((meeting.pk, minutes_at))
+    return held
+
+
+def _wf_case(rng: random.Random, case: _WfCase, now: dt.datetime, names_by_user: dict,
+             guardians: list[tuple[uuid.UUID, str]], rows: _WfRows) -> None:
+    """An open case's plan (1–3 goals, 2–8 tasks for agencies on the team, some from meeting
+    decisions), its meetings and a few contacts with the guardians."""
+
+    today = now.astimezone(clock.OSLO).date()
+    opened_day = case.opened_at.astimezone(clock.OSLO).date()
+    active = [m for m in case.members if m.active(today)] or case.members
+    plan_id = _uuid(rng)
+    changes = 0
+    latest = case.opened_at
+    goal_ids = []
+    for position, (title, indicator) in enumerate(rng.sample(GOALS, rng.randint(1, 3))):
+        at = _at_time(rng, _day_between(rng, opened_day, opened_day + dt.timedelta(days=30)),
+                      case.opened_at, now)
+        reached = (today - opened_day).days > 180 and rng.random() < 0.15
+        rows.goals.append(Goal(
+            id=_uuid(rng), plan_id=plan_id, title=title, indicator=indicator,
+            status=GoalStatus.REACHED if reached else GoalStatus.ACTIVE, position=position,
+            created_by_id=case.coordinator, created_at=at, updated_at=at))
+        goal_ids.append(rows.goals[-1].pk)
+        changes += 1 + reached
+        latest = max(latest, at)
+    held = _wf_meetings(rng, case, now, names_by_user, guardians, rows)
+    first_task = len(rows.tasks)
+    budget = rng.randint(2, 8)
+    for meeting_id, minutes_at in held:
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            text = rng.choice(DECISIONS)
+            task: Task | None = None
+            if budget > 0 and rng.random() < 0.6:
+                member = rng.choice(active)
+                task = _wf_task(rng, case, plan_id, goal_ids, member, minutes_at, now,
+                                title=text)
+                rows.tasks.append(task)
+                budget -= 1
+            rows.decisions.append(MeetingDecision(
+                id=_uuid(rng), meeting_id=meeting_id, text=text,
+                task_id=task.pk if task else None,
+                created_at=minutes_at, updated_at=minutes_at))
+    for _ in range(budget):
+        created = _at_time(rng, _day_between(rng, opened_day, today), case.opened_at, now)
+        rows.tasks.append(_wf_task(rng, case, plan_id, goal_ids, rng.choice(active), created,
+                                   now))
+    for task in rows.tasks[first_task:]:
+        changes += 1 + (task.status != TaskStatus.OPEN)
+        latest = max(latest, task.updated_at)
+    rows.plans.append(Plan(id=plan_id, case_id=case.pk, version=changes,
+                           changed_by_id=case.coordinator, created_at=case.opened_at,
+                           updated_at=latest))
+    if guardians and age_on(case.birth_date, today) < 18:
+        bydel = [m for m in case.members if m.kind == AgencyType.BYDEL] or case.members
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            by = rng.choice(bydel if rng.random() < 0.7 else case.members)
+            day = _day_between(rng, opened_day, today)
+            at = _at_time(rng, day, case.opened_at, now)
+            rows.contacts.append(GuardianContact(
+                id=_uuid(rng), case_id=case.pk, guardian_id=rng.choice(guardians)[0],
+                contacted_on=day, channel=rng.choice(ContactChannel.values),
+                interpreter_used=bool(case.interpreter) and rng.random() < 0.7,
+                note=rng.choice(CONTACT_NOTES), by_user_id=by.user_id, by_agency_id=by.agency_id,
+                created_at=at, updated_at=at))
+
+
+def _wf_concerns(rng: random.Random, now: dt.datetime,
+                 with_case: set[uuid.UUID]) -> list[Concern]:
+    """A few new concerns in each bydel, from its schools, police and youth club, about young
+    persons without a case (a few not registered yet), waiting for the coordinator."""
+
+    today = now.astimezone(clock.OSLO).date()
+    agencies = list(
+        Agency.objects.filter(code__startswith=CODE_PREFIX, district__isnull=False,
+                              type__in=[AgencyType.SKOLE, AgencyType.POLITI, AgencyType.FRITID])
+        .order_by("code").values_list("id", "district_id"))
+    staff: dict[uuid.UUID, list[int]] = {}
+    for agency_id, user_id in (Membership.objects.filter(agency_id__in=[a for a, _d in agencies],
+                                                         role=Role.CASEWORKER)
+                               .order_by("user_id").values_list("agency_id", "user_id")):
+        staff.setdefault(agency_id, []).append(user_id)
+    persons: dict[str, list[tuple]] = {}
+    young = Person.objects.filter(
+        is_synthetic=True, birth_date__lte=today - dt.timedelta(days=10 * 366),
+        birth_date__gt=today - dt.timedelta(days=22 * 365)).order_by("id").values_list(
+        "id", "district_id", "national_id", "given_name", "family_name", "birth_date")
+    for row in young:
+        if row[0] not in with_case:
+            persons.setdefault(row[1], []).append(row)
+    by_district: dict[str, list[uuid.UUID]] = {}
+    for agency_id, district_id in agencies:
+        if staff.get(agency_id):
+            by_district.setdefault(district_id, []).append(agency_id)
+    rows: list[Concern] = []
+    for district_id, agency_ids in sorted(by_district.items()):
+        candidates = persons.get(district_id, [])
+        for _ in range(rng.randint(*NEW_CONCERNS_PER_DISTRICT)):
+            agency_id = rng.choice(agency_ids)
+            at = now - dt.timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 600))
+            if candidates and rng.random() < 0.8:
+                pk, _d, number, given, family, born = candidates.pop(
+                    rng.randrange(len(candidates)))
+            else:
+                pk, number = None, None
+                given, family = rng.choice(names.GIVEN_NAMES), rng.choice(names.FAMILY_NAMES)
+                born = today - dt.timedelta(days=rng.randint(11 * 365, 17 * 365))
+            rows.append(Concern(
+                id=_uuid(rng), district_id=district_id, person_id=pk, national_id=number,
+                given_name=given, family_name=family, birth_date=born,
+                text=rng.choice(CONCERN_TEXTS) + " (syntetisk)",
+                submitted_by_id=rng.choice(staff[agency_id]), submitting_agency_id=agency_id,
+                submitted_at=at, status=ConcernStatus.NEW, created_at=at, updated_at=at))
+    return rows
+
+
+def build_workflow(*, seed: int = 2026) -> WorkflowSummary:
+    """Give the scale cases a realistic SaLTo workflow, or do nothing if it is already there:
+    for every case its status history; for every open case a plan with 1–3 goals and 2–8 tasks
+    for agencies on the team (some overdue, some done with an outcome, some from meeting
+    decisions), 0–3 meetings (held with minutes and attendance, a few cancelled or without
+    minutes; one this week for some, one ahead for others) and a few contacts with guardians;
+    and a few new concerns in each bydel. Bulk inserts in one transaction. Raises DomainError
+    when the database holds no scale seed."""
+
+    if workflow_exists():
+        return WorkflowSummary(created=False, seed=seed, plans=Plan.objects.count(),
+                               tasks=Task.objects.count(), meetings=Meeting.objects.count())
+    if not existing_seed():
+        raise DomainError("no scale seed here: run seed_scale first", code="no_scale_seed")
+    started = time.monotonic()
+    rng = random.Random(f"{seed}-workflow")
+    now = clock.now()
+    summary = WorkflowSummary(created=True, seed=seed)
+    with transaction.atomic():
+        cases = _wf_cases()
+        names_by_user = {
+            pk: f"{first} {last}".strip() for pk, first, last in User.objects.filter(
+                username__startswith=USERNAME_PREFIX).values_list("id", "first_name",
+                                                                  "last_name")}
+        guardians: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+        for pk, person_id, given, family in (
+                Guardian.objects.filter(is_synthetic=True, parental_responsibility=True)
+                .order_by("person_id", "id")
+                .values_list("id", "person_id", "given_name", "family_name")):
+            guardians.setdefault(person_id, []).append((pk, f"{given} {family}"))
+        rows = _WfRows()
+        for case in cases:
+            _wf_status_history(rng, case, now, rows)
+            if case.closed_at is None and case.status != CaseStatus.CLOSED:
+                _wf_case(rng, case, now, names_by_user, guardians.get(case.person_id, []), rows)
+        concerns = _wf_concerns(rng, now, {c.person_id for c in cases})
+        # In dependency order (plans before goals and tasks, meetings before participants).
+        CaseStatusChange.objects.bulk_create(rows.changes, batch_size=BATCH)
+        Plan.objects.bulk_create(rows.plans, batch_size=BATCH)
+        Goal.objects.bulk_create(rows.goals, batch_size=BATCH)
+        Task.objects.bulk_create(rows.tasks, batch_size=BATCH)
+        Meeting.objects.bulk_create(rows.meetings, batch_size=BATCH)
+        MeetingParticipant.objects.bulk_create(rows.participants, batch_size=BATCH)
+        MeetingDecision.objects.bulk_create(rows.decisions, batch_size=BATCH)
+        GuardianContact.objects.bulk_create(rows.contacts, batch_size=BATCH)
+        Concern.objects.bulk_create(concerns, batch_size=BATCH)
+        summary.plans, summary.goals, summary.tasks = (len(rows.plans), len(rows.goals),
+                                                       len(rows.tasks))
+        summary.meetings, summary.participants = len(rows.meetings), len(rows.participants)
+        summary.decisions, summary.status_changes = len(rows.decisions), len(rows.changes)
+        summary.guardian_contacts, summary.concerns = len(rows.contacts), len(concerns)
+        audit_record(
+            action=Action.DEMO_SEED, actor=None, purpose=Purpose.REGISTRERING,
+            details={"kind": WORKFLOW_KIND, "seed": seed, "plans": summary.plans,
+                     "tasks": summary.tasks, "meetings": summary.meetings},
+        )
+    _analyze()
     summary.seconds = round(time.monotonic() - started, 1)
     return summary

@@ -61,7 +61,7 @@ def case_open(*, actor: Actor, person: Person) -> Case:
                                status=CaseStatus.ASSESSMENT, opened_by=actor.user)
     TeamMember.objects.create(
         case=case, user=actor.user, agency=actor.agency, team_role=_("SaLTo-koordinator"),
-        added_by=actor.user,
+        added_by=actor.user, is_contact=True,
     )
     audit_record(action=Action.CASE_OPEN, actor=actor, obj=case, persons=[person.pk],
                  purpose=Purpose.FOREBYGGING)
@@ -79,10 +79,12 @@ def _active_membership(user: User, agency: Agency, day: dt.date) -> Membership |
 @transaction.atomic
 def team_member_add(
     *, actor: Actor, case: Case, user: User, agency: Agency, team_role: str = "",
-    joined_on: dt.date | None = None,
+    joined_on: dt.date | None = None, is_contact: bool = False,
 ) -> TeamMember:
     """Add a named person to the team: by the case's coordinator, or by the leader of the person's
-    own agency. The person must work in a case role for that agency."""
+    own agency. The person must work in a case role for that agency. Each agency on the team has
+    one named contact person: the first member from an agency is it, and `is_contact` moves the
+    role to the new member."""
     day = joined_on or clock.today()
     by_leader = actor.agency == agency and actor.role == Role.LEADER
     if not (is_district_coordinator(actor, case.district_id) or by_leader):
@@ -95,9 +97,14 @@ def team_member_add(
                           code="no_membership")
     if TeamMember.objects.active(day).filter(case=case, user=user, agency=agency).exists():
         raise DomainError(_("Personen er allerede med i teamet."), code="duplicate")
+    contacts = TeamMember.objects.active(day).filter(case=case, agency=agency, is_contact=True)
+    if is_contact:
+        contacts.update(is_contact=False, updated_at=clock.now())
+    else:
+        is_contact = not contacts.exists()
     member = TeamMember.objects.create(
         case=case, user=user, agency=agency, team_role=team_role.strip(), joined_on=day,
-        added_by=actor.user,
+        added_by=actor.user, is_contact=is_contact,
     )
     audit_record(action=Action.TEAM_MEMBER_ADD, actor=actor, obj=member, persons=[case.person_id],
                  purpose=Purpose.FOREBYGGING, details={"agency_type": agency.type})

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType, Role
-from laget.core import clock
+from laget.core import clock, requestcontext
 from laget.records.models import CaseMarker, Entry, MarkerKind, TeamMember
 from laget.records.vocabulary import InfoCategory
 from laget.sharing.models import AgeBand, ConsentGrant, Effect, Rule, RulebookVersion
@@ -168,7 +168,13 @@ class Context:
 
 
 def context_at(at: dt.datetime | None = None) -> Context:
-    at = at or clock.now()
+    """The rules in force and the consent settings at `at` (now: once per read-only request)."""
+    if at is None:
+        return requestcontext.memoized(("sharing.context",), lambda: _context_at(clock.now()))
+    return _context_at(at)
+
+
+def _context_at(at: dt.datetime) -> Context:
     day = at.astimezone(clock.OSLO).date()
     version = version_at(at)
     rules = tuple(r for r in _snapshot(version) if r.in_force(day)) if version else ()
@@ -394,6 +400,18 @@ def load_facts(
     date. With `groups` (a list, for one case, inside `entries_opened()`), the same query also
     fills it with the (source agency, its type, category) groups of other agencies' entries on
     the case."""
+    assert actor.membership is not None
+    if groups is None:
+        key = ("sharing.facts", actor.user.pk, actor.membership.pk, purpose, ctx.at,
+               tuple(sorted(cases.items())))
+        return requestcontext.memoized(key, lambda: _load_facts(actor, purpose, cases, ctx, None))
+    return _load_facts(actor, purpose, cases, ctx, groups)
+
+
+def _load_facts(
+    actor: Actor, purpose: str, cases: dict[uuid.UUID, dt.date], ctx: Context,
+    groups: list[tuple[uuid.UUID, str, str]] | None,
+) -> dict[uuid.UUID, CaseFacts]:
     assert actor.membership is not None
     agency = actor.membership.agency
     facts = {case_id: CaseFacts(birth_date=born) for case_id, born in cases.items()}

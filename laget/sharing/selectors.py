@@ -2,22 +2,24 @@
 `visible_to()` in the database, explains each returned entry with the same decision, and records
 an audit event and a `Disclosure` per cross-agency entry in one transaction."""
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 
 from laget.accounts.actor import Actor
-from laget.accounts.models import AgencyType, Role
+from laget.accounts.models import Agency, AgencyType, Role
 from laget.audit.actions import Action, Outcome, Purpose
 from laget.audit.services import audit_record
-from laget.core import clock
+from laget.core import clock, requestcontext
 from laget.core.errors import NotFound
 from laget.records.access import entries_opened
 from laget.records.models import Case, Entry, EntryAttachment, TeamMember
+from laget.records.services import is_district_coordinator
 from laget.records.vocabulary import AGENCY_TYPE_REVEALS, EXISTENCE_CONFIDENTIAL, InfoCategory
 from laget.sharing.engine import (
     CASE_ROLES,
@@ -96,6 +98,99 @@ def is_team_member(*, actor: Actor, case: Case) -> bool:
     ).exists()
 
 
+#: The most cases one search shows (the caller says so when the limit is reached).
+SEARCH_LIMIT = 50
+
+
+def case_search_for(*, actor: Actor, name: str = "", national_id: str = "") -> list[Case]:
+    """Cases the actor may open (the filter of case_list_for) whose person has the number, or
+    whose names hold every word of `name`; open cases first. Audited without the query text."""
+    cases = Case.objects.filter(_case_visible(actor, clock.today()))
+    if national_id:
+        cases = cases.filter(person__national_id=national_id)
+    else:
+        words = name.split()[:4]
+        if not words:
+            return []
+        for word in words:
+            cases = cases.filter(Q(person__given_name__icontains=word)
+                                 | Q(person__family_name__icontains=word))
+    result = list(
+        cases.select_related("person", "district")
+        .order_by(F("closed_at").desc(nulls_first=True), "person__family_name",
+                  "person__given_name", "id")[:SEARCH_LIMIT]
+    )
+    audit_record(action=Action.CASE_SEARCH, actor=actor, purpose=Purpose.FOREBYGGING,
+                 persons=[c.person_id for c in result],
+                 details={"by": "national_id" if national_id else "name",
+                          "results": len(result)})
+    return result
+
+
+def entry_latest_by_case_for(
+    *, actor: Actor, case_ids: Iterable[uuid.UUID], purpose: str
+) -> dict[uuid.UUID, dt.datetime]:
+    """When each case last got an entry, for activity overviews: a time per case id, never
+    content. Entries whose mere existence is confidential (barnevern, health, or anything from
+    those agencies) count only when the actor may read them, so the time cannot hint at them."""
+    ids = list(case_ids)
+    if not ids or not may_read_entries(actor):
+        return {}
+    assert actor.membership is not None
+    ctx = context_at()
+    confidential = Q(category__in=sorted(EXISTENCE_CONFIDENTIAL)) | Q(
+        source_agency__type__in=sorted(AGENCY_TYPE_REVEALS))
+    own = actor.membership.agency_id
+    with entries_opened():
+        entries = Entry.objects.filter(case_id__in=ids).order_by()
+        latest = {row["case_id"]: row["latest"] for row in
+                  entries.exclude(confidential & ~Q(source_agency_id=own))
+                  .values("case_id").annotate(latest=Max("created_at"))}
+        # the confidential groups are decided per case as the engine does (facts of all the
+        # cases in one query), not by the general filter over every case
+        groups = list(entries.filter(confidential).exclude(source_agency_id=own)
+                      .values("case_id", "source_agency_id", "source_agency__type", "category")
+                      .annotate(latest=Max("created_at")))
+    if groups:
+        born = dict(Case.objects.filter(pk__in={g["case_id"] for g in groups})
+                    .values_list("pk", "person__birth_date"))
+        facts = load_facts(actor, purpose, born, ctx)
+        for g in groups:
+            if g["latest"] <= latest.get(g["case_id"], g["latest"]) and g["case_id"] in latest:
+                continue
+            if decide(actor=actor, purpose=purpose, source_agency_id=g["source_agency_id"],
+                      source_type=g["source_agency__type"], category=g["category"],
+                      facts=facts[g["case_id"]], ctx=ctx).allowed:
+                latest[g["case_id"]] = max(g["latest"], latest.get(g["case_id"], g["latest"]))
+    return latest
+
+
+def involvements_known_for(
+    *, actor: Actor, pairs: Iterable[tuple[Case, Agency]], purpose: str
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """The (case id, agency id) pairs whose involvement the actor may know of, by team_for's
+    rule: barnevern and health only for their own agency and those with a basis. For many cases
+    at once, with one query for the facts (lists across cases stay free of N+1)."""
+    own = actor.membership.agency_id if actor.membership is not None else None
+    known: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    doubtful: list[tuple[Case, Agency]] = []
+    for case, agency in pairs:
+        if agency.type not in AGENCY_TYPE_REVEALS or agency.pk == own:
+            known.add((case.pk, agency.pk))
+        else:
+            doubtful.append((case, agency))
+    if not doubtful or not may_read_entries(actor):
+        return known
+    ctx = context_at()
+    facts = load_facts(actor, purpose, {c.pk: c.person.birth_date for c, _a in doubtful}, ctx)
+    for case, agency in doubtful:
+        if decide(actor=actor, purpose=purpose, source_agency_id=agency.pk,
+                  source_type=agency.type, category=AGENCY_TYPE_REVEALS[agency.type],
+                  facts=facts[case.pk], ctx=ctx).allowed:
+            known.add((case.pk, agency.pk))
+    return known
+
+
 # --- entries -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -162,6 +257,21 @@ def case_entries_for(
         shown = _shown(actor, result.object_list, purpose, ctx)
     _record_reads(actor=actor, shown=shown, purpose=purpose, action=Action.ENTRY_LIST, obj=case)
     return result, shown
+
+
+@transaction.atomic
+def case_entries_recent_for(
+    *, actor: Actor, case: Case, purpose: str, limit: int
+) -> list[ShownEntry]:
+    """The newest `limit` current entries on the case that the actor may read (the timeline)."""
+    ctx = context_at()
+    with entries_opened():
+        visible = visible_on_case(actor, case.pk, case.person.birth_date, purpose, ctx=ctx)
+        entries = (_base_entries().filter(visible, current_entries(), case=case)
+                   .order_by("-created_at", "-id")[:limit])
+        shown = _shown(actor, entries, purpose, ctx)
+    _record_reads(actor=actor, shown=shown, purpose=purpose, action=Action.ENTRY_LIST, obj=case)
+    return shown
 
 
 @transaction.atomic
@@ -272,9 +382,11 @@ def hidden_summary_for(*, actor: Actor, case: Case, purpose: str) -> list[Hidden
     if not may_read_entries(actor):
         return []
     with entries_opened():
+        # The one-case form of the filter: decided per group, no join to the person's birth date.
+        visible = visible_on_case(actor, case.pk, case.person.birth_date, purpose, ctx=ctx)
         rows = list(
             Entry.objects.filter(current_entries(), case=case)
-            .exclude(visible_to(actor, purpose, ctx=ctx))
+            .exclude(visible)
             .exclude(category__in=sorted(EXISTENCE_CONFIDENTIAL))
             .values("source_agency_id", "source_agency__name", "source_agency__type", "category")
             .annotate(n=Count("id"))
@@ -305,15 +417,32 @@ def hidden_summary_for(*, actor: Actor, case: Case, purpose: str) -> list[Hidden
     return groups
 
 
-def team_for(*, actor: Actor, case: Case, purpose: str) -> list[TeamMember]:
+def team_for(*, actor: Actor, case: Case, purpose: str, history: bool = False
+             ) -> list[TeamMember]:
     """The case's current team as the actor may see it: a member from barnevern or health is
-    listed only to their own agency and to those with a basis for that category."""
+    listed only to their own agency, to those with a basis for that category, and to the case's
+    coordinator, who put the team together. With `history`,
+    everyone who has been on the team (for the timeline), under the same rule. A page asks
+    several times (team panel, plan, meetings, timeline): once per read-only request."""
+    if actor.membership is None:
+        return []
+    key = ("sharing.team", actor.user.pk, actor.membership.pk, case.pk, purpose, history)
+    return list(requestcontext.memoized(
+        key, lambda: _team_for(actor=actor, case=case, purpose=purpose, history=history)))
+
+
+def _team_for(*, actor: Actor, case: Case, purpose: str, history: bool) -> list[TeamMember]:
     ctx = context_at()
-    members = list(
-        TeamMember.objects.active(ctx.day).filter(case=case).select_related("user", "agency")
-    )
+    members_qs = TeamMember.objects.filter(case=case)
+    if not history:
+        members_qs = members_qs.active(ctx.day)
+    members = list(members_qs.select_related("user", "agency"))
     if not may_read_entries(actor) or actor.membership is None:
         return []
+    # The case's own coordinator puts the team together (and so knows who is on it); everyone
+    # else sees barnevern or health only from their own agency or with a basis for the category.
+    if is_district_coordinator(actor, case.district_id):
+        return members
     facts = load_facts(actor, purpose, {case.pk: case.person.birth_date}, ctx)[case.pk]
     shown = []
     for member in members:
@@ -385,7 +514,8 @@ def emergency_overdue() -> QuerySet[EmergencyAccess]:
 
 __all__ = [
     "CASE_ROLES", "HiddenGroup", "ShownEntry", "attachment_get_for", "case_entries_for",
-    "case_get_for", "case_list_for", "case_open_for_person", "consent_get_for", "consent_list_for",
-    "emergency_overdue", "emergency_reviews_for", "entry_get_for", "entry_history_for",
-    "hidden_summary_for", "is_team_member", "my_entries_for", "team_for",
+    "case_get_for", "case_list_for", "case_open_for_person", "case_search_for", "consent_get_for",
+    "consent_list_for", "emergency_overdue", "emergency_reviews_for", "entry_get_for",
+    "entry_history_for", "entry_latest_by_case_for", "hidden_summary_for",
+    "involvements_known_for", "is_team_member", "my_entries_for", "team_for",
 ]

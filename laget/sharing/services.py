@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from laget.accounts.actor import Actor
-from laget.accounts.models import Agency, Role
+from laget.accounts.models import Agency, Role, User
 from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.core import clock
@@ -151,6 +151,31 @@ def entry_correct(
         _attach(entry, attachments)
     audit_record(action=Action.ENTRY_CORRECT, actor=actor, obj=entry, persons=[case.person_id],
                  purpose=old.purpose, details={"supersedes": str(old.pk)})
+    return entry
+
+
+@transaction.atomic
+def concern_entry_add(
+    *, actor: Actor, case: Case, category: str, text: str, author: User, source_agency: Agency,
+) -> Entry:
+    """A concern's text as an entry on the case from the agency that submitted it. The submitter
+    need not be on the team: a concern is the agency's information, delivered to the bydel, and
+    the rules decide who on the team reads it. `actor` is who delivers it (the submitter when it
+    lands on an open case, the coordinator who opens a case from it); `author` wrote it."""
+    if category not in InfoCategory.values:
+        raise DomainError(_("Ukjent kategori."), code="category")
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Skriv opplysningen."), code="text")
+    case_require_open(case)
+    with entries_opened():
+        entry = Entry.objects.create(
+            case=case, source_agency=source_agency, category=category,
+            purpose=SharingPurpose.FOREBYGGING, text=text, author=author,
+        )
+    audit_record(action=Action.ENTRY_CREATE, actor=actor, obj=entry, persons=[case.person_id],
+                 purpose=SharingPurpose.FOREBYGGING,
+                 details={"category": category, "attachments": 0, "from_concern": True})
     return entry
 
 

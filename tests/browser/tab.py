@@ -94,6 +94,12 @@ def log_in(tab: Tab, user: Any, device: Any) -> None:
     expect(tab.page).to_have_url(tab.url("/"))
 
 
+def log_out(tab: Tab) -> None:
+    """Log out with the header's button (a POST form)."""
+    tab.page.get_by_role("button", name="Logg ut").click()
+    expect(tab.page.get_by_label("Brukernavn")).to_be_visible()
+
+
 def wrong_code(code: str) -> str:
     return f"{(int(code) + 500_000) % 1_000_000:06d}"
 

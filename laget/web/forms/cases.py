@@ -119,6 +119,10 @@ class TeamMemberForm(TeamAgencyForm):
         label=_("Rolle i teamet"), max_length=120, required=False,
         help_text=_("For eksempel kontaktlærer eller forebyggende politi."),
     )
+    is_contact = forms.BooleanField(
+        label=_("Virksomhetens kontaktperson for saken"), required=False,
+        help_text=_("Den første fra en virksomhet blir kontaktperson uansett."),
+    )
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], users: QuerySet[User],
                  **kwargs: Any) -> None:

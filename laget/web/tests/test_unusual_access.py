@@ -1,5 +1,6 @@
-"""The auditor's unusual-access report: (c) reads without an open case the reader is on the team
-of (laget.web.selectors.unusual), and the page with all three checks."""
+"""The auditor's unusual-access report: (c) reads with no open task — not on the team of an open
+case for the person, or on it without an open task for one's agency (laget.web.selectors.unusual)
+— and the page with all three checks."""
 
 import datetime as dt
 import uuid
@@ -12,12 +13,13 @@ from laget.accounts.models import Membership
 from laget.audit.actions import Action
 from laget.audit.models import AuditEvent
 from laget.audit.services import audit_record
+from laget.cases.models import Plan, Task, TaskStatus
 from laget.core import clock
 from laget.core.clock import OSLO
 from laget.people.tests.factories import PersonFactory
 from laget.records.models import CaseStatus
 from laget.records.tests.factories import CaseFactory, TeamMemberFactory
-from laget.web.selectors.unusual import reads_without_team
+from laget.web.selectors.unusual import reads_without_task
 
 pytestmark = pytest.mark.django_db
 
@@ -36,20 +38,28 @@ def read(actor, person, at=NOON, action=Action.CASE_VIEW):
 
 
 def flagged(date_from=DAY, date_to=DAY) -> set[tuple[str, uuid.UUID]]:
-    section = reads_without_team(date_from=date_from, date_to=date_to)
+    section = reads_without_task(date_from=date_from, date_to=date_to)
     return {(r.username, r.person_id) for r in section.rows}
 
 
 @pytest.fixture
 def case(make_member):
-    """An open case since a week before DAY, and a caseworker on its team since then."""
+    """An open case since a week before DAY, and a school caseworker on its team since then with
+    an open task for the school."""
     person = PersonFactory()
     with clock.frozen(NOON - dt.timedelta(days=7)):
         case = CaseFactory(person=person)
-    member = actor_of(make_member("caseworker", username="i-teamet"))
-    TeamMemberFactory(case=case, user=member.user, agency=member.agency,
-                      joined_on=DAY - dt.timedelta(days=7))
+        member = actor_of(make_member("caseworker", agency_type="skole", username="i-teamet"))
+        TeamMemberFactory(case=case, user=member.user, agency=member.agency,
+                          joined_on=DAY - dt.timedelta(days=7))
+        task_for(case, member)
     return case, member
+
+
+def task_for(case, member, **kwargs):
+    plan, _ = Plan.objects.get_or_create(case=case)
+    return Task.objects.create(plan=plan, title="Oppfølging", agency=member.agency,
+                               created_by=member.user, **kwargs)
 
 
 def test_reads_by_a_team_member_of_an_open_case_are_not_listed(case):
@@ -68,7 +78,7 @@ def test_reads_by_someone_on_no_team_of_the_person_are_listed(case, make_member)
     read(outsider, case.person)
     read(outsider, case.person, at=NOON + dt.timedelta(hours=1), action=Action.PERSON_VIEW)
     read(member, other_case.person)  # the team member, on another person's case
-    section = reads_without_team(date_from=DAY, date_to=DAY)
+    section = reads_without_task(date_from=DAY, date_to=DAY)
     assert flagged() == {("utenfor", case.person_id), ("i-teamet", other_case.person_id)}
     top = section.rows[0]
     assert (top.username, top.reads, top.agency) == ("utenfor", 2, outsider.agency)
@@ -101,6 +111,41 @@ def test_a_closed_case_counts_until_it_was_closed(case):
     assert flagged() == set()
     read(member, case.person, at=NOON + dt.timedelta(hours=2))  # after
     assert flagged() == {("i-teamet", case.person_id)}
+
+
+def test_a_team_member_without_an_open_task_is_listed(case):
+    case, member = case
+    task = case.plan.tasks.get()
+    task.status, task.completed_at = TaskStatus.DONE, NOON - dt.timedelta(hours=1)
+    task.save()
+    read(member, case.person)  # the task was done an hour before
+    assert flagged() == {("i-teamet", case.person_id)}
+    task.completed_at = NOON + dt.timedelta(hours=1)
+    task.save()
+    assert flagged() == set()  # done an hour after: open at the read
+
+
+def test_a_task_made_after_the_read_does_not_cover_it(make_member):
+    member = actor_of(make_member("caseworker", agency_type="politi", username="sen"))
+    with clock.frozen(NOON - dt.timedelta(days=7)):
+        case = CaseFactory()
+    TeamMemberFactory(case=case, user=member.user, agency=member.agency,
+                      joined_on=DAY - dt.timedelta(days=7))
+    with clock.frozen(NOON + dt.timedelta(hours=1)):
+        task_for(case, member)
+    read(member, case.person)
+    assert flagged() == {("sen", case.person_id)}
+
+
+def test_the_cases_own_bydel_coordinates_without_a_task(make_member):
+    coordinator = actor_of(make_member("coordinator", username="koordinator"))
+    with clock.frozen(NOON - dt.timedelta(days=7)):
+        case = CaseFactory()
+    assert coordinator.agency.district_id == case.district_id
+    TeamMemberFactory(case=case, user=coordinator.user, agency=coordinator.agency,
+                      joined_on=DAY - dt.timedelta(days=7))
+    read(coordinator, case.person)
+    assert flagged() == set()
 
 
 def test_a_case_opened_after_the_read_does_not_cover_it(make_member):
@@ -137,7 +182,7 @@ def test_report_page_shows_all_three_checks_and_is_recorded(auditor, case, make_
     assert event.details["from"] == "2026-03-01" and event.details["to"] == "2026-03-31"
     assert event.details["outside_district"] == 1
     assert event.details["many_persons"] == 1
-    assert event.details["without_team"] == 4  # the Gamle Oslo read and the three persons
+    assert event.details["without_task"] == 4  # the Gamle Oslo read and the three persons
     assert not event.subjects.exists()
 
 

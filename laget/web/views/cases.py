@@ -20,8 +20,10 @@ from laget.accounts.access import Actor, actor_required
 from laget.accounts.models import AgencyType, Role
 from laget.audit.actions import Purpose
 from laget.cases import selectors as case_workflow
+from laget.cases import selectors_plan as plan_selectors
 from laget.cases import services as case_services
 from laget.cases.forms import CaseStatusForm
+from laget.cases.selectors_meetings import meeting_panel_for
 from laget.core import clock
 from laget.core.errors import DomainError, NotFound
 from laget.records import services as records
@@ -158,6 +160,9 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
                                   and agency.type == AgencyType.BYDEL),
         "recipient": agency.type if agency else "",
         "purpose": PURPOSE,
+        "workflow": case_workflow.workflow_panel_for(actor=actor, case=case, purpose=PURPOSE),
+        "plan": plan_selectors.plan_panel_for(actor=actor, case=case),
+        "meeting_panel": meeting_panel_for(actor=actor, case=case),
     })
 
 
@@ -364,7 +369,8 @@ def case_team_add(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> Htt
             try:
                 records.team_member_add(actor=actor, case=case,
                                         user=member_form.cleaned_data["user"], agency=agency,
-                                        team_role=member_form.cleaned_data["team_role"])
+                                        team_role=member_form.cleaned_data["team_role"],
+                                        is_contact=member_form.cleaned_data["is_contact"])
             except DomainError as error:
                 member_form.add_error(None, error.message)
             else:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from laget.accounts.access import Actor, actor_required
 from laget.accounts.models import AgencyType, Role
 from laget.areas import selectors as area_selectors
+from laget.cases.selectors_desk import may_use_desk, start_figures_for
 from laget.core import clock
 from laget.core.errors import NotFound
 
@@ -67,6 +68,11 @@ CASE_ACTIONS = [
                               "for å se."), "web:case_list"),
     Action(_("Nye opplysninger i mine saker"), _("Det nyeste fra de andre i teamene dine."),
            "web:entry_mine"),
+    Action(_("Søk i saker"), _("Finn en sak du har tilgang til, på navn eller fødselsnummer."),
+           "web:case_search"),
+    Action(_("Meld bekymring"), _("Send en bekymring for et barn eller en ungdom til "
+                                  "SaLTo-koordinatoren i bydelen."), "web:concern_create"),
+    Action(_("Mine bekymringer"), _("Bekymringene du har sendt."), "web:concern_mine"),
 ]
 WITHHOLDING_ACTION = Action(
     _("Tilbakehold av innsyn"), _("Linjer som holdes tilbake fra en persons innsynsrapport, med "
@@ -114,6 +120,9 @@ def start(request: HttpRequest, actor: Actor) -> HttpResponse:
         "role_intro": ROLE_INTRO.get(membership.role) if membership else None,
         "agency_intro": AGENCY_INTRO.get(membership.agency.type) if membership else None,
         "actions": [(a, reverse(a.url_name)) for a in actions],
+        # the case roles' cards: the agency's cases and open tasks, and the bydel's desk
+        "figures": start_figures_for(actor=actor) if membership else None,
+        "desk": bool(membership) and may_use_desk(actor),
     }
     return render(request, "web/start.html", context)
 

@@ -10,12 +10,20 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from laget.core.errors import DomainError
-from laget.demo.scale import FULL, SMALL, ScaleSize, build_scale
+from laget.demo.scale import (
+    FULL,
+    SMALL,
+    ScaleSize,
+    ScaleSummary,
+    build_scale,
+    build_workflow,
+)
 
 
 class Command(BaseCommand):
     help = ("Seed synthetic Oslo at city scale (default 100 000 persons, 1 000 000 entries, "
-            "2 000 users in 15 bydeler) for benchmarks. Synthetic data only.")
+            "2 000 users in 15 bydeler) for benchmarks. Synthetic data only. With --workflow, "
+            "also the cases' SaLTo workflow (plans, tasks, meetings, status history).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--persons", type=int, default=None)
@@ -23,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=None)
         parser.add_argument("--districts", type=int, default=None)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--workflow", action="store_true",
+            help="Also give the cases their SaLTo workflow (laget.demo.scale.build_workflow), "
+                 "once; a database seeded without it gets it added.",
+        )
         parser.add_argument(
             "--small", action="store_true",
             help=f"A small preset for tests: {SMALL.persons} persons, {SMALL.entries} entries, "
@@ -34,7 +47,8 @@ class Command(BaseCommand):
         raise SystemExit(2)
 
     def handle(self, *args: Any, persons: int | None, entries: int | None, users: int | None,
-               districts: int | None, seed: int, small: bool, **options: Any) -> None:
+               districts: int | None, seed: int, small: bool, workflow: bool = False,
+               **options: Any) -> None:
         if not settings.LAGET_ALLOW_SYNTHETIC_IDS:
             self._fail("synthetic data needs LAGET_ALLOW_SYNTHETIC_IDS=1 (never in production)")
         preset = SMALL if small else FULL
@@ -54,6 +68,27 @@ class Command(BaseCommand):
             summary = build_scale(size=size, seed=seed)
         except DomainError as exc:
             self._fail(exc.message)
+        self._report(summary, size, seed)
+        if workflow:
+            self._workflow(seed)
+
+    def _workflow(self, seed: int) -> None:
+        try:
+            made = build_workflow(seed=seed)
+        except DomainError as exc:
+            self._fail(exc.message)
+        if not made.created:
+            self.stdout.write("seed_scale: the cases' workflow is already there; nothing changed.")
+            return
+        self.stdout.write(
+            f"seed_scale: workflow: {made.status_changes} status changes, {made.plans} plans, "
+            f"{made.goals} goals, {made.tasks} tasks, {made.meetings} meetings "
+            f"({made.participants} participants, {made.decisions} decisions), "
+            f"{made.guardian_contacts} guardian contacts, {made.concerns} new concerns "
+            f"in {made.seconds} s."
+        )
+
+    def _report(self, summary: ScaleSummary, size: ScaleSize, seed: int) -> None:
         if not summary.created:
             self.stdout.write(
                 f"seed_scale: already seeded at this size ({size.persons} persons, "

@@ -1,0 +1,161 @@
+"""How a message leaves Laget: e-mail through django.core.mail, SMS through a generic
+JSON-over-HTTPS gateway, and a console channel that appends to a file under var/ (the demo).
+
+A channel sends or raises `DeliveryError`, whose reason is short and never holds personal data
+(an SMTP server's reply may echo the address, so it is reduced to its code). Every channel hands
+the receiver the message's `delivery_key`, the same on every attempt, so that a redelivery after
+a worker died mid-send can be dropped as a duplicate: the SMS gateway gets it as the
+`Idempotency-Key` header, an e-mail as its Message-ID."""
+
+import json
+import smtplib
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from ipaddress import ip_address
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from laget.notify.models import Channel, Message
+
+#: HTTP statuses in the 4xx range that are worth trying again.
+_RETRYABLE_4XX = frozenset({408, 425, 429})
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered. `permanent`: trying again will not help (the gateway
+    refused the message or the address); otherwise it is retried with backoff."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason[:200]
+        self.permanent = permanent
+
+
+# --- e-mail ---------------------------------------------------------------------------------------
+
+def message_id(message: Message) -> str:
+    return f"<{message.delivery_key}@{settings.LAGET_NOTIFY_MESSAGE_ID_DOMAIN}>"
+
+
+def send_email(message: Message) -> None:
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_address],
+        headers={"Message-ID": message_id(message), "Auto-Submitted": "auto-generated"},
+    )
+    try:
+        email.send()
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _reply in error.recipients.values()]
+        permanent = bool(codes) and all(500 <= code < 600 for code in codes)
+        raise DeliveryError(f"SMTP recipient refused {min(codes, default=0)}",
+                            permanent=permanent) from None
+    except smtplib.SMTPResponseException as error:
+        code = error.smtp_code
+        raise DeliveryError(f"SMTP {code}", permanent=500 <= code < 600) from None
+    except smtplib.SMTPException as error:
+        raise DeliveryError(f"SMTP {type(error).__name__}", permanent=False) from None
+    except OSError as error:  # refused, unreachable, timed out
+        raise DeliveryError(f"SMTP {type(error).__name__}", permanent=False) from None
+
+
+# --- SMS ------------------------------------------------------------------------------------------
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A gateway that redirects a POST is misconfigured: report it, never follow it."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def gateway_url() -> str:
+    """The configured gateway URL: HTTPS, or plain HTTP to this machine only (tests, demo)."""
+    url = settings.LAGET_NOTIFY_SMS_URL
+    if not url:
+        raise DeliveryError("SMS gateway not configured", permanent=False)
+    parts = urlsplit(url)
+    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
+        return url
+    raise DeliveryError("SMS gateway URL must be https", permanent=False)
+
+
+def send_sms(message: Message) -> None:
+    """POST {"to", "text", "reference"} with a bearer token: 2xx is sent, 4xx a permanent failure
+    (except 408, 425, 429), 5xx, timeouts and refused connections are retried."""
+    payload = {"to": message.to_address, "text": message.body, "reference": str(message.pk)}
+    request = urllib.request.Request(  # noqa: S310 — the scheme is checked by gateway_url()
+        gateway_url(),
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+            "Authorization": f"Bearer {settings.LAGET_NOTIFY_SMS_TOKEN}",
+            "Idempotency-Key": message.delivery_key,
+            "User-Agent": "Laget-notify/1",
+        },
+    )
+    try:
+        with _opener.open(request, timeout=settings.LAGET_NOTIFY_SMS_TIMEOUT_SECONDS) as response:
+            response.read(64 * 1024)
+    except urllib.error.HTTPError as error:
+        code = error.code
+        error.close()
+        permanent = 300 <= code < 500 and code not in _RETRYABLE_4XX
+        raise DeliveryError(f"HTTP {code}", permanent=permanent) from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        name = type(reason).__name__ if isinstance(reason, BaseException) else "URLError"
+        raise DeliveryError(f"HTTP {name}", permanent=False) from None
+    except OSError as error:  # a timeout while reading, a reset connection
+        raise DeliveryError(f"HTTP {type(error).__name__}", permanent=False) from None
+
+
+# --- console (demo) -------------------------------------------------------------------------------
+
+_console_lock = threading.Lock()
+
+
+def send_console(message: Message) -> None:
+    """Append the message to LAGET_NOTIFY_CONSOLE_FILE, where the demo shows what was sent."""
+    path = Path(settings.LAGET_NOTIFY_CONSOLE_FILE)
+    stamp = timezone.localtime().isoformat(timespec="seconds")
+    record = (f"--- {stamp} {message.channel} key={message.delivery_key}\n"
+              f"Til: {message.to_address}\nEmne: {message.subject}\n\n{message.body}\n\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _console_lock, path.open("a", encoding="utf-8") as file:
+            file.write(record)
+    except OSError as error:
+        raise DeliveryError(f"console {type(error).__name__}", permanent=False) from None
+
+
+SENDERS: dict[str, Callable[[Message], None]] = {
+    Channel.EMAIL: send_email,
+    Channel.SMS: send_sms,
+    Channel.CONSOLE: send_console,
+}
+
+
+def send(message: Message) -> None:
+    SENDERS[message.channel](message)
