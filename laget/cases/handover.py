@@ -2,6 +2,8 @@
 bydel and the coordinator's seat move in one transaction; every other team member is asked whether
 they stay (answering "no" ends their membership and the access it gave)."""
 
+import uuid
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +14,7 @@ from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.cases.models import Handover, HandoverConfirmation
 from laget.core import clock
-from laget.core.errors import DomainError
+from laget.core.errors import DomainError, NotFound
 from laget.notify.services import notify_user
 from laget.records.models import Case, TeamMember
 from laget.records.services import case_require_open, is_district_coordinator
@@ -32,6 +34,19 @@ def receiving_coordinators(*, district: District) -> list[tuple[User, Agency]]:
     for m in memberships:
         seen.setdefault(m.user_id, (m.user, m.agency))
     return list(seen.values())
+
+
+def handover_question_get_for(*, actor: Actor, case: Case,
+                              confirmation_id: uuid.UUID) -> HandoverConfirmation:
+    """A "do you stay?" question of the case, for the member asked or the case's coordinator."""
+    question = (HandoverConfirmation.objects.select_related("member")
+                .filter(pk=confirmation_id, handover__case=case).first())
+    if question is None or not (
+            is_district_coordinator(actor, case.district_id)
+            or (question.member.user_id == actor.user.pk and actor.membership is not None
+                and question.member.agency_id == actor.membership.agency_id)):
+        raise NotFound()
+    return question
 
 
 @transaction.atomic

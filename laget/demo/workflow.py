@@ -10,6 +10,8 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
+
 from laget.accounts.actor import Actor
 from laget.accounts.models import Membership, User
 from laget.areas.models import District
@@ -169,7 +171,7 @@ def _concerns(code: str, slug: str, rng: random.Random, today: dt.date) -> None:
     without_case = [p for p in Person.objects.filter(district_id=code, is_synthetic=True,
                                                      cases__isnull=True)
                     .order_by("national_id", "given_name")
-                    if 11 <= p.age_on(today) <= 17][:3]
+                    if settings.LAGET_SALTO_MIN_AGE <= p.age_on(today) <= 17][:3]
     with_case = Case.objects.filter(district_id=code).exclude(status=CaseStatus.CLOSED)\
         .select_related("person").first()
     subjects = [*without_case, *([with_case.person] if with_case else [])]

@@ -15,9 +15,8 @@ from laget.areas.models import District
 from laget.cases import guardians as case_guardians
 from laget.cases import handover as handovers
 from laget.cases.access import may_see_workflow
-from laget.cases.models import HandoverConfirmation
 from laget.cases.timeline import timeline_for
-from laget.core.errors import DomainError
+from laget.core.errors import DomainError, NotFound
 from laget.records.services import CASE_ROLES, is_district_coordinator
 from laget.sharing import selectors as sharing
 from laget.web.forms.workflow import GuardianContactForm, HandoverDistrictForm, HandoverForm
@@ -63,10 +62,11 @@ def case_handover(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> Htt
 def handover_answer(request: HttpRequest, actor: Actor, case_id: uuid.UUID,
                     confirmation_id: uuid.UUID) -> HttpResponse:
     case = _case(actor, case_id, PURPOSE)
-    confirmation = (HandoverConfirmation.objects.filter(pk=confirmation_id,
-                                                        handover__case=case).first())
-    if confirmation is None or not may_see_workflow(actor, case):
-        raise Http404
+    try:
+        confirmation = handovers.handover_question_get_for(actor=actor, case=case,
+                                                           confirmation_id=confirmation_id)
+    except NotFound:
+        raise Http404 from None
     answer = request.POST.get("blir")
     if answer not in ("ja", "nei"):
         messages.error(request, _("Svar ja eller nei."))
