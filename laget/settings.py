@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "laget.sharing",
     "laget.notify",
     "laget.cases",
+    "laget.policing",
     "laget.web",
     "laget.api",
     "laget.demo",
@@ -257,6 +258,9 @@ LAGET_RULES_UNREVIEWED_IN_FORCE = env_bool("LAGET_RULES_UNREVIEWED_IN_FORCE", LA
 LAGET_EMERGENCY_REVIEW_DAYS = env_int("LAGET_EMERGENCY_REVIEW_DAYS", 3)
 # Days ahead of a 16th or 18th birthday that the coordinator is warned a consent will lapse.
 LAGET_CONSENT_LAPSE_WARNING_DAYS = env_int("LAGET_CONSENT_LAPSE_WARNING_DAYS", 30)
+#: The number guardians are told to call after a police registration (the police's own 02800
+#: unless a district sets its unit's line).
+LAGET_POLICE_PHONE = env_str("LAGET_POLICE_PHONE", "02800")
 # Innsyn: the longest a leader may withhold their agency's accesses from a person's access report
 # in one go (days); a longer need is a new, separately logged decision.
 LAGET_INNSYN_WITHHOLDING_MAX_DAYS = env_int("LAGET_INNSYN_WITHHOLDING_MAX_DAYS", 180)

@@ -13,12 +13,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType
 from laget.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from laget.areas.models import Subdistrict
 from laget.audit import log
 from laget.audit.models import Withholding
 from laget.cases.models import Concern, Meeting
 from laget.cases.tests.factories import GoalFactory, TaskFactory
 from laget.core import clock
 from laget.people.tests.factories import GuardianFactory, PersonFactory
+from laget.policing.models import PoliceRegistration
 from laget.records.tests.factories import CaseFactory, TeamMemberFactory
 from laget.sharing import services as sharing_services
 from laget.sharing.models import EmergencyAccess
@@ -85,6 +87,13 @@ def innsyn_page(*, pdf: bool) -> dict[str, int]:
             "leader": 403, "analyst": 403, "auditor": 200, "admin": 403}
 
 
+def police_page(agency_type: str) -> dict[str, int]:
+    # Police registrations are the police's case roles' (a unit sees its own); to everyone else
+    # the pages are closed (403).
+    seen = 200 if agency_type == AgencyType.POLITI else 403
+    return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
 LOG_READERS = {"anonymous": 401, **{r: 200 if r == "auditor" else 403 for r in ROLES}}
 # (without a query the proof API answers an auditor with a 400 problem; everyone else 401)
 API_LOG_READERS = {"anonymous": 401, **{r: 400 if r == "auditor" else 401 for r in ROLES}}
@@ -110,6 +119,9 @@ MATRIX = {
     "web:case_search": ({}, only(*PERSON_ROLES)),
     "web:desk": ({}, desk_page),
     "web:agency_tasks": ({}, only(*PERSON_ROLES)),
+    "web:police_list": ({}, police_page),
+    "web:police_create": ({}, police_page),
+    "web:police_receipt": ({"registration_id": "REGISTRATION"}, police_page),
     # Any agency's case roles submit concerns and see their own receipts; the concern itself is
     # for the coordinator or leader of the bydel it is addressed to.
     "web:concern_mine": ({}, only(*PERSON_ROLES)),
@@ -266,7 +278,12 @@ def _case_objects(person, memberships: dict) -> dict[str, object]:
                                      place="Bydelshuset", created_by=coordinator.user)
     goal = GoalFactory(plan__case=case, created_by=coordinator.user)
     task = TaskFactory(goal=goal, agency=coordinator.agency, created_by=coordinator.user)
-    return {"CONCERN": concern.pk, "MEETING": meeting.pk,
+    registration = PoliceRegistration.objects.create(
+        kind="stop_search", given_name="Ung", family_name="Stanset",
+        birth_date=dt.date(today.year - 15, 1, 1), occurred_at=clock.now(),
+        subdistrict=Subdistrict.objects.filter(district_id=DISTRICT).first(),
+        unit=coordinator.agency, officer=coordinator.user)
+    return {"CONCERN": concern.pk, "MEETING": meeting.pk, "REGISTRATION": registration.pk,
             "GOAL": goal.pk, "TASK": task.pk,
             "CASE": case.pk, "ENTRY": entry.pk, "ATTACHMENT": entry.attachments.get().pk,
             "CONSENT": consent.pk, "MEMBER": member.pk, "ACCESS": access.pk,

@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     CONCERN_SUBMIT = "concern.submit", _("Bekymring meldt")
     CONCERN_VIEW = "concern.view", _("Bekymring vist")
     CONCERN_ASSESS = "concern.assess", _("Bekymring vurdert")
+    POLICE_REGISTER = "police.register", _("Politiregistrering")
+    POLICE_VIEW = "police.view", _("Politiregistrering vist")
     PLAN_CHANGE = "plan.change", _("Plan endret")
     PLAN_PDF = "plan.pdf", _("Plan skrevet ut")
     TASK_CHANGE = "plan.task_change", _("Oppgave endret")

@@ -10,6 +10,7 @@ from laget.web.views import (
     pages,
     people,
     plan,
+    policing,
     sharing,
     workflow,
 )
@@ -38,6 +39,10 @@ urlpatterns = [
     path("saker/sok/", desk.case_search, name="case_search"),
     path("skrivebord/", desk.desk, name="desk"),
     path("oppgaver/", desk.agency_tasks, name="agency_tasks"),
+    path("politi/registreringer/", policing.registration_list, name="police_list"),
+    path("politi/registreringer/ny/", policing.registration_create, name="police_create"),
+    path("politi/registreringer/<uuid:registration_id>/", policing.registration_receipt,
+         name="police_receipt"),
     path("bekymringer/", concerns.concern_mine, name="concern_mine"),
     path("bekymringer/ny/", concerns.concern_create, name="concern_create"),
     path("bekymringer/<uuid:concern_id>/", concerns.concern_detail, name="concern_detail"),

@@ -16,6 +16,7 @@ from laget.areas import selectors as area_selectors
 from laget.cases.selectors_desk import may_use_desk, start_figures_for
 from laget.core import clock
 from laget.core.errors import NotFound
+from laget.records.services import CASE_ROLES
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,13 @@ CASE_ACTIONS = [
                                   "SaLTo-koordinatoren i bydelen."), "web:concern_create"),
     Action(_("Mine bekymringer"), _("Bekymringene du har sendt."), "web:concern_mine"),
 ]
+POLICE_ACTIONS = [
+    Action(_("Ny politiregistrering"), _("Stans og ransaking, pågripelse eller bekymring. "
+                                         "Foresatte til barn under 18 varsles straks."),
+           "web:police_create"),
+    Action(_("Enhetens registreringer"), _("Registreringene fra enheten din, med status for "
+                                           "varslene til foresatte."), "web:police_list"),
+]
 WITHHOLDING_ACTION = Action(
     _("Tilbakehold av innsyn"), _("Linjer som holdes tilbake fra en persons innsynsrapport, med "
                                   "lovgrunnlag og sluttdato."), "web:withholding_list")
@@ -115,6 +123,8 @@ ROLE_ACTIONS: dict[str, list[Action]] = {
 def start(request: HttpRequest, actor: Actor) -> HttpResponse:
     membership = actor.membership if actor else None
     actions = ROLE_ACTIONS.get(membership.role, []) if membership else []
+    if membership and membership.agency.type == AgencyType.POLITI and actor.role in CASE_ROLES:
+        actions = [*POLICE_ACTIONS, *actions]
     context = {
         "membership": membership,
         "role_intro": ROLE_INTRO.get(membership.role) if membership else None,
