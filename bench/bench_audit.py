@@ -63,7 +63,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from benchlib import git_commit, machine, summary  # noqa: E402
+from benchlib import git_commit, machine, merge_results, summary  # noqa: E402
 from django.db import connection, connections, models, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -687,13 +687,7 @@ def main() -> None:
     metrics = metrics_of(block)
     block["targets_met"] = targets = targets_of(metrics)
     path = Path(args.results)
-    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    existing = {k: v for k, v in existing.items() if not k.startswith("audit")}
-    existing.update({"date": block["date"], "git_commit": block["git_commit"],
-                     "machine": block["machine"]})
-    existing.update(metrics)
-    existing["audit"] = block
-    path.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    merge_results(path, "audit", metrics, block)
     width = max(map(len, metrics))
     for name, value in metrics.items():
         print(f"{name:<{width}}  {value}")

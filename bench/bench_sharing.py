@@ -21,7 +21,6 @@ DATABASE_URL pointing at a PostgreSQL database that `manage.py seed_scale` has f
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
 import statistics
@@ -39,9 +38,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from benchlib import git_commit, machine, summary  # noqa: E402
+from benchlib import (  # noqa: E402
+    ensure_scale_seed,
+    git_commit,
+    machine,
+    merge_results,
+    summary,
+)
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
@@ -51,7 +55,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from laget.accounts.actor import Actor  # noqa: E402
 from laget.accounts.models import Membership, Role  # noqa: E402
 from laget.audit.actions import Purpose  # noqa: E402
-from laget.demo.scale import CODE_PREFIX, FULL, ScaleSize, existing_seed  # noqa: E402
+from laget.demo.scale import CODE_PREFIX, FULL, ScaleSize  # noqa: E402
 from laget.people.models import Person  # noqa: E402
 from laget.records.access import entries_opened  # noqa: E402
 from laget.records.models import Case, Entry, TeamMember  # noqa: E402
@@ -114,19 +118,6 @@ def case_entries(actor: Actor, ctx: Any, purpose: str, case: Any, *, shared: boo
 
 
 # --- the data ------------------------------------------------------------------------------------
-
-def ensure_seeded(size: ScaleSize, seed: int) -> None:
-    existing = existing_seed()
-    wanted = {**size.as_dict(), "seed": seed}
-    if existing is not None and existing != wanted:
-        raise SystemExit(
-            f"bench: {connection.settings_dict['NAME']} holds a scale seed of other sizes "
-            f"({existing}); drop it, or name another database with LAGET_BENCH_DB")
-    if existing is None:
-        print(f"bench: seeding {size} (seed {seed}); this takes a few minutes", flush=True)
-    call_command("seed_scale", persons=size.persons, entries=size.entries, users=size.users,
-                 districts=size.districts, seed=seed)
-
 
 def pick_caseworkers(count: int, seed: int) -> list[tuple[Actor, list[Any]]]:
     """A random sample of caseworkers who are on at least one team today, spread over agency
@@ -346,7 +337,7 @@ def main() -> None:
 
     size = ScaleSize(persons=args.persons, entries=args.entries, users=args.users,
                      districts=args.districts)
-    ensure_seeded(size, args.seed)
+    ensure_scale_seed(size, args.seed)
     # Measure the rulebook as shipped now (a no-op when the seed loaded this very file).
     rulebook_load(text=DEFAULT_RULEBOOK.read_text(encoding="utf-8"),
                   file_name=DEFAULT_RULEBOOK.name)
@@ -396,13 +387,7 @@ def main() -> None:
         "plans": sorted(p.name for p in Path(args.plans).glob("*.txt")),
     }
     path = Path(args.results)
-    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    existing = {k: v for k, v in existing.items() if not k.startswith("sharing")}
-    existing.update({"date": block["date"], "git_commit": block["git_commit"],
-                     "machine": block["machine"]})
-    existing.update(metrics)
-    existing["sharing"] = block
-    path.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    merge_results(path, "sharing", metrics, block)
     width = max(map(len, metrics))
     for name, value in metrics.items():
         print(f"{name:<{width}}  {value}")

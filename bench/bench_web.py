@@ -22,7 +22,6 @@ Run with `make bench` / `LAGET_BENCH_ONLY=web scripts/bench.sh` (which create an
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
 import secrets
@@ -43,9 +42,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from benchlib import git_commit, machine, summary  # noqa: E402
+from benchlib import (  # noqa: E402
+    ensure_scale_seed,
+    git_commit,
+    machine,
+    merge_results,
+    summary,
+)
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -69,8 +73,6 @@ from laget.demo.scale import (  # noqa: E402
     CODE_PREFIX,
     FULL,
     ScaleSize,
-    existing_seed,
-    workflow_exists,
 )
 from laget.people.models import Person  # noqa: E402
 from laget.records.access import entries_opened  # noqa: E402
@@ -81,23 +83,6 @@ TARGETS = ("case", "desk", "bare")
 
 
 # --- the data ------------------------------------------------------------------------------------
-
-def ensure_seeded(size: ScaleSize, seed: int) -> None:
-    """The scale seed at `size` and the cases' workflow; either is made when missing."""
-    existing = existing_seed()
-    wanted = {**size.as_dict(), "seed": seed}
-    if existing is not None and existing != wanted:
-        raise SystemExit(
-            f"bench: {connection.settings_dict['NAME']} holds a scale seed of other sizes "
-            f"({existing}); drop it, or name another database with LAGET_BENCH_DB")
-    if existing is None:
-        print(f"bench: seeding {size} (seed {seed}); this takes a few minutes", flush=True)
-    if not workflow_exists():
-        print("bench: adding the cases' workflow (plans, tasks, meetings); about a minute",
-              flush=True)
-    call_command("seed_scale", persons=size.persons, entries=size.entries, users=size.users,
-                 districts=size.districts, seed=seed, workflow=True)
-
 
 def coordinators_by_load() -> list[tuple[Membership, list[Any]]]:
     """The bydeler's SaLTo coordinators (scale seed) with the open cases of their bydel they are
@@ -345,7 +330,7 @@ def main() -> None:
 
     size = ScaleSize(persons=args.persons, entries=args.entries, users=args.users,
                      districts=args.districts)
-    ensure_seeded(size, args.seed)
+    ensure_scale_seed(size, args.seed, workflow=True)
     ranked = coordinators_by_load()
     if not ranked:
         raise SystemExit("bench: no coordinator is on an open case; is the database seeded?")
@@ -415,14 +400,7 @@ def main() -> None:
         "plans": sorted(p.name for p in Path(args.plans).glob("*.txt")),
     }
     path = Path(args.results)
-    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    existing = {k: v for k, v in existing.items() if not k.startswith("web")}
-    existing.update({"date": block["date"], "git_commit": block["git_commit"],
-                     "machine": block["machine"]})
-    existing.update(metrics)
-    existing["web"] = block
-    path.write_text(json.dumps(existing, indent=2, ensure_ascii=False, default=str) + "\n",
-                    encoding="utf-8")
+    merge_results(path, "web", metrics, block)
     width = max(map(len, metrics))
     for name, value in metrics.items():
         print(f"{name:<{width}}  {value}")

@@ -1,5 +1,6 @@
 """What the benchmarks share: the machine's facts, the commit measured, percentiles."""
 
+import json
 import os
 import platform
 import shutil
@@ -68,3 +69,39 @@ def percentile(values: list[float], p: float) -> float:
 def summary(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(values, 50), 3), "p95_ms": round(percentile(values, 95), 3),
             "mean_ms": round(statistics.fmean(values), 3), "max_ms": round(max(values), 3)}
+
+
+def ensure_scale_seed(size: Any, seed: int, *, workflow: bool = False) -> None:
+    """The `seed_scale` data at `size` (and with `workflow`, the cases' workflow), made when
+    missing; a seed of other sizes stops the benchmark with a line saying so."""
+    from django.core.management import call_command
+
+    from laget.demo.scale import existing_seed, workflow_exists
+
+    existing = existing_seed()
+    wanted = {**size.as_dict(), "seed": seed}
+    if existing is not None and existing != wanted:
+        raise SystemExit(
+            f"bench: {connection.settings_dict['NAME']} holds a scale seed of other sizes "
+            f"({existing}); drop it, or name another database with LAGET_BENCH_DB")
+    if existing is None:
+        print(f"bench: seeding {size} (seed {seed}); this takes a few minutes", flush=True)
+    if workflow and not workflow_exists():
+        print("bench: adding the cases' workflow (plans, tasks, meetings); about a minute",
+              flush=True)
+    options = {"workflow": True} if workflow else {}
+    call_command("seed_scale", persons=size.persons, entries=size.entries, users=size.users,
+                 districts=size.districts, seed=seed, **options)
+
+
+def merge_results(path: Path, name: str, metrics: dict[str, Any], block: dict[str, Any]) -> None:
+    """Write one benchmark's metrics (keys `<name>.…`) and its block into results.json, keeping
+    the other benchmarks' keys; the run's date, commit and machine go on top."""
+    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    existing = {k: v for k, v in existing.items() if not k.startswith(name)}
+    existing.update({"date": block["date"], "git_commit": block["git_commit"],
+                     "machine": block["machine"]})
+    existing.update(metrics)
+    existing[name] = block
+    path.write_text(json.dumps(existing, indent=2, ensure_ascii=False, default=str) + "\n",
+                    encoding="utf-8")

@@ -76,14 +76,37 @@ def concern_age(*, concern: Concern) -> int:
 
 # --- submit --------------------------------------------------------------------------------------
 
-def _clean(value: str, label: str, max_length: int) -> str:
+def text_clean(value: str, label: str, max_length: int, *, required: bool = True) -> str:
+    """Typed text, stripped; required unless said, and within `max_length` (a clear message)."""
     value = (value or "").strip()
-    if not value:
+    if required and not value:
         raise DomainError(_("Fyll ut %(field)s.") % {"field": label}, code="required")
     if len(value) > max_length:
         raise DomainError(_("%(field)s kan være høyst %(n)s tegn.")
                           % {"field": label.capitalize(), "n": max_length}, code="length")
     return value
+
+
+def identity_resolve(*, national_id: str, birth_date: dt.date | None
+                     ) -> tuple[str | None, dt.date]:
+    """Who a report is about, as a sender gives it: a valid number (its birth date must agree with
+    one typed too) or a birth date alone, never in the future. Returns (number or None, date)."""
+    number = None
+    if national_id:
+        try:
+            parsed = national_id_parse(national_id)
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages), code="national_id") from None
+        if birth_date is not None and birth_date != parsed.birth_date:
+            raise DomainError(_("Fødselsdatoen stemmer ikke med fødselsnummeret."),
+                              code="birth_date")
+        number, birth_date = parsed.number, parsed.birth_date
+    if birth_date is None:
+        raise DomainError(_("Oppgi fødselsdato når du ikke har fødselsnummeret."),
+                          code="birth_date")
+    if birth_date > clock.today():
+        raise DomainError(_("Fødselsdatoen kan ikke ligge fram i tid."), code="birth_date")
+    return number, birth_date
 
 
 @transaction.atomic
@@ -100,24 +123,10 @@ def concern_submit(
     agency = actor.membership.agency
     if not district.has_administration:
         raise DomainError(_("Velg en av Oslos bydeler."), code="district")
-    given_name = _clean(given_name, _("fornavn"), NAME_MAX_LENGTH)
-    family_name = _clean(family_name, _("etternavn"), NAME_MAX_LENGTH)
-    text = _clean(text, _("bekymringen"), TEXT_MAX_LENGTH)
-    number = None
-    if national_id:
-        try:
-            parsed = national_id_parse(national_id)
-        except ValidationError as error:
-            raise DomainError(" ".join(error.messages), code="national_id") from None
-        if birth_date is not None and birth_date != parsed.birth_date:
-            raise DomainError(_("Fødselsdatoen stemmer ikke med fødselsnummeret."),
-                              code="birth_date")
-        number, birth_date = parsed.number, parsed.birth_date
-    if birth_date is None:
-        raise DomainError(_("Oppgi fødselsdato når du ikke har fødselsnummeret."),
-                          code="birth_date")
-    if birth_date > clock.today():
-        raise DomainError(_("Fødselsdatoen kan ikke ligge fram i tid."), code="birth_date")
+    given_name = text_clean(given_name, _("fornavn"), NAME_MAX_LENGTH)
+    family_name = text_clean(family_name, _("etternavn"), NAME_MAX_LENGTH)
+    text = text_clean(text, _("bekymringen"), TEXT_MAX_LENGTH)
+    number, birth_date = identity_resolve(national_id=national_id, birth_date=birth_date)
     refusal = age_refusal(birth_date)
     if refusal:
         raise DomainError(refusal, code="age")

@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +23,6 @@ from laget.core import clock
 from laget.core.errors import DomainError
 from laget.notify.guardians import guardian_notify
 from laget.people.models import Guardian, Person
-from laget.people.services import national_id_parse
 from laget.policing.models import (
     OffenceCategory,
     PoliceRegistration,
@@ -79,16 +77,6 @@ def is_police(actor: Actor) -> bool:
 def require_police(actor: Actor) -> None:
     if not is_police(actor):
         raise DomainError(_("Bare politiet kan registrere dette."), code="role")
-
-
-def _clean(value: str, label: str, max_length: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("Fyll ut %(field)s.") % {"field": label}, code="required")
-    if len(value) > max_length:
-        raise DomainError(_("%(field)s kan være høyst %(n)s tegn.")
-                          % {"field": label.capitalize(), "n": max_length}, code="length")
-    return value
 
 
 def template_key(*, kind: str, weapon_type: str) -> str | None:
@@ -173,28 +161,15 @@ def registration_create(
         raise DomainError(_("Velg en delbydel i en av Oslos bydeler."), code="subdistrict")
     if occurred_at > clock.now() + FUTURE_SLACK:
         raise DomainError(_("Tidspunktet kan ikke ligge fram i tid."), code="occurred_at")
-    given_name = _clean(given_name, _("fornavn"), NAME_MAX_LENGTH)
-    family_name = _clean(family_name, _("etternavn"), NAME_MAX_LENGTH)
-    grounds = _clean(grounds, _("grunnlag"), TEXT_MAX_LENGTH, required=False)
-    found_items = _clean(found_items, _("funnet"), TEXT_MAX_LENGTH, required=False)
+    given_name = concerns.text_clean(given_name, _("fornavn"), NAME_MAX_LENGTH)
+    family_name = concerns.text_clean(family_name, _("etternavn"), NAME_MAX_LENGTH)
+    grounds = concerns.text_clean(grounds, _("grunnlag"), TEXT_MAX_LENGTH, required=False)
+    found_items = concerns.text_clean(found_items, _("funnet"), TEXT_MAX_LENGTH, required=False)
     if kind == RegistrationKind.CONCERN and not grounds:
         raise DomainError(_("Skriv hva bekymringen gjelder."), code="required")
 
-    number = None
-    if national_id:
-        try:
-            parsed = national_id_parse(national_id)
-        except ValidationError as error:
-            raise DomainError(" ".join(error.messages), code="national_id") from None
-        if birth_date is not None and birth_date != parsed.birth_date:
-            raise DomainError(_("Fødselsdatoen stemmer ikke med fødselsnummeret."),
-                              code="birth_date")
-        number, birth_date = parsed.number, parsed.birth_date
-    if birth_date is None:
-        raise DomainError(_("Oppgi fødselsdato når du ikke har fødselsnummeret."),
-                          code="birth_date")
-    if birth_date > clock.today():
-        raise DomainError(_("Fødselsdatoen kan ikke ligge fram i tid."), code="birth_date")
+    number, birth_date = concerns.identity_resolve(national_id=national_id,
+                                                   birth_date=birth_date)
     person = (Person.objects.select_related("district").filter(national_id=number).first()
               if number else None)
 
