@@ -261,6 +261,10 @@ LAGET_CONSENT_LAPSE_WARNING_DAYS = env_int("LAGET_CONSENT_LAPSE_WARNING_DAYS", 3
 #: The number guardians are told to call after a police registration (the police's own 02800
 #: unless a district sets its unit's line).
 LAGET_POLICE_PHONE = env_str("LAGET_POLICE_PHONE", "02800")
+# Weapon trigger follow-up: days from the trigger until barnevern must be informed (0: the same
+# day) and until the team must have met (or planned a meeting).
+LAGET_WEAPON_BARNEVERN_DAYS = env_int("LAGET_WEAPON_BARNEVERN_DAYS", 0)
+LAGET_WEAPON_MEETING_DAYS = env_int("LAGET_WEAPON_MEETING_DAYS", 7)
 # Innsyn: the longest a leader may withhold their agency's accesses from a person's access report
 # in one go (days); a longer need is a new, separately logged decision.
 LAGET_INNSYN_WITHHOLDING_MAX_DAYS = env_int("LAGET_INNSYN_WITHHOLDING_MAX_DAYS", 180)

@@ -119,6 +119,7 @@ MATRIX = {
     "web:case_search": ({}, only(*PERSON_ROLES)),
     "web:desk": ({}, desk_page),
     "web:agency_tasks": ({}, only(*PERSON_ROLES)),
+    "web:failed_messages": ({}, only(*PERSON_ROLES)),
     "web:police_list": ({}, police_page),
     "web:police_create": ({}, police_page),
     "web:police_receipt": ({"registration_id": "REGISTRATION"}, police_page),

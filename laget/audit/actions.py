@@ -70,6 +70,9 @@ class Action(models.TextChoices):
     WITHHOLDING_CREATE = "innsyn.withhold", _("Linjer holdt tilbake fra innsyn")
     WITHHOLDING_END = "innsyn.withhold_end", _("Tilbakehold av innsyn avsluttet")
     DEMO_SEED = "demo.seed", _("Demodata lastet")
+    NOTIFY_SENT = "notify.sent", _("Melding sendt")
+    NOTIFY_FAILED = "notify.failed", _("Melding kunne ikke sendes")
+    NOTIFY_FAILED_VIEW = "notify.failed_view", _("Meldinger som ikke kom fram vist")
 
 
 class Outcome(models.TextChoices):

@@ -22,6 +22,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from laget.accounts.models import Agency, User
+from laget.audit.actions import Action, Purpose
+from laget.audit.services import audit_record
 from laget.core import clock
 from laget.core.errors import DomainError
 from laget.notify import channels
@@ -171,12 +173,27 @@ def _claim(*, limit: int, message_id: uuid.UUID | str | None = None) -> list[Mes
         return list(Message.objects.filter(pk__in=ids).order_by("next_attempt_at", "created_at"))
 
 
+def _audit_outcome(message: Message, action: Action) -> None:
+    """The audit event of a message's outcome: which channel and after how many attempts, never
+    the address or the text."""
+    audit_record(
+        action=action, actor=None,
+        persons=[message.person_id] if message.person_id else [],
+        purpose=Purpose.OPPFOLGING, obj=message,
+        details={"channel": message.channel, "attempts": message.attempts},
+    )
+
+
 def _mark_sent(message: Message) -> None:
     now = clock.now()
     # Sent wins: if a slower earlier attempt of this message already failed it for good, or a
     # later one is still leased, the message has nonetheless reached the receiver.
-    Message.objects.filter(pk=message.pk).exclude(status=MessageStatus.SENT).update(
-        status=MessageStatus.SENT, sent_at=now, lease_until=None, last_error="", updated_at=now)
+    with transaction.atomic():
+        changed = Message.objects.filter(pk=message.pk).exclude(status=MessageStatus.SENT).update(
+            status=MessageStatus.SENT, sent_at=now, lease_until=None, last_error="",
+            updated_at=now)
+        if changed:
+            _audit_outcome(message, Action.NOTIFY_SENT)
 
 
 def _mark_failed_attempt(message: Message, reason: str, *, permanent: bool) -> str:
@@ -187,8 +204,11 @@ def _mark_failed_attempt(message: Message, reason: str, *, permanent: bool) -> s
     mine = Message.objects.filter(pk=message.pk, status=MessageStatus.SENDING,
                                   attempts=message.attempts)
     if final:
-        changed = mine.update(status=MessageStatus.FAILED, failed_at=now, lease_until=None,
-                              last_error=reason[:200], updated_at=now)
+        with transaction.atomic():
+            changed = mine.update(status=MessageStatus.FAILED, failed_at=now, lease_until=None,
+                                  last_error=reason[:200], updated_at=now)
+            if changed:
+                _audit_outcome(message, Action.NOTIFY_FAILED)
         return MessageStatus.FAILED if changed else ""
     next_at = now + backoff(message.attempts)
     changed = mine.update(status=MessageStatus.QUEUED, next_attempt_at=next_at,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType
@@ -88,6 +89,16 @@ def template_key(*, kind: str, weapon_type: str) -> str | None:
             RegistrationKind.APPREHENSION: "police.apprehension"}.get(kind)
 
 
+def earlier_weapon_registrations(registration: PoliceRegistration) -> int:
+    """How many times before the person was registered with a weapon, by any unit: repeated
+    weapon apprehensions are flagged to SaLTo."""
+    if registration.person_id is None:
+        return 0
+    return (PoliceRegistration.objects.filter(person_id=registration.person_id,
+                                              occurred_at__lte=registration.occurred_at)
+            .exclude(weapon_type=WeaponType.NONE).exclude(pk=registration.pk).count())
+
+
 def _summary(registration: PoliceRegistration, *, case_open: bool) -> str:
     """The short factual text SaLTo gets: what, when, where (delbydel), and what the officer
     wrote in the form's own fields — nothing else."""
@@ -103,6 +114,12 @@ def _summary(registration: PoliceRegistration, *, case_open: bool) -> str:
                 "held": _("Holdt i arrest.") if r.held else _("Løslatt.")})
         if r.weapon_type != WeaponType.NONE:
             lines.append(_("Våpen: %(weapon)s.") % {"weapon": r.get_weapon_type_display()})
+            earlier = earlier_weapon_registrations(r)
+            if earlier:
+                lines.append(ngettext(
+                    "Gjentatt: personen er registrert med våpen %(n)s gang før.",
+                    "Gjentatt: personen er registrert med våpen %(n)s ganger før.",
+                    earlier) % {"n": earlier})
         if r.grounds:
             lines.append(_("Grunnlag: %(text)s") % {"text": r.grounds})
         if r.found_items:

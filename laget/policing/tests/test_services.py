@@ -113,6 +113,17 @@ def test_weapon_on_open_case_sets_the_weapon_trigger(world):
     assert "gjelder våpen" in message.body
 
 
+def test_repeated_weapon_registrations_are_flagged_to_salto(world):
+    person, case = world.young(16, case=True)
+    _register(world, person, weapon_type="kniv", occurred_at=clock.now() - dt.timedelta(days=9))
+    _register(world, person)  # no weapon: not counted
+    _register(world, person, kind="apprehension", offence_category="vapenloven",
+              weapon_type="kniv")
+    texts = sorted((e.text for e in _entries(case)), key=len)
+    assert not any("Gjentatt" in t for t in texts[:-1])
+    assert "Gjentatt: personen er registrert med våpen 1 gang før." in texts[-1]
+
+
 def test_weapon_without_case_the_concern_says_so(world):
     person, _ = world.young(16)
     _register(world, person, weapon_type="skytevapen")

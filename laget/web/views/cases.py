@@ -24,6 +24,7 @@ from laget.cases import selectors_plan as plan_selectors
 from laget.cases import services as case_services
 from laget.cases.forms import CaseStatusForm
 from laget.cases.selectors_meetings import meeting_panel_for
+from laget.cases.weapon import weapon_followup_for
 from laget.core import clock
 from laget.core.errors import DomainError, NotFound
 from laget.records import services as records
@@ -163,6 +164,7 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
         "workflow": case_workflow.workflow_panel_for(actor=actor, case=case, purpose=PURPOSE),
         "plan": plan_selectors.plan_panel_for(actor=actor, case=case),
         "meeting_panel": meeting_panel_for(actor=actor, case=case),
+        "weapon": weapon_followup_for(actor=actor, case=case),
     })
 
 

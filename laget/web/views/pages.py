@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from laget.accounts.access import Actor, actor_required
@@ -16,12 +16,13 @@ from laget.areas import selectors as area_selectors
 from laget.cases.selectors_desk import may_use_desk, start_figures_for
 from laget.core import clock
 from laget.core.errors import NotFound
+from laget.notify.selectors import failed_messages_for
 from laget.records.services import CASE_ROLES
 
 
 @dataclass(frozen=True)
 class Action:
-    title: Promise
+    title: Promise | str
     text: Promise
     url_name: str
 
@@ -125,6 +126,14 @@ def start(request: HttpRequest, actor: Actor) -> HttpResponse:
     actions = ROLE_ACTIONS.get(membership.role, []) if membership else []
     if membership and membership.agency.type == AgencyType.POLITI and actor.role in CASE_ROLES:
         actions = [*POLICE_ACTIONS, *actions]
+    if membership and actor.role in CASE_ROLES:
+        failed = failed_messages_for(actor=actor).count()
+        if failed:
+            actions = [Action(
+                ngettext("%(count)s varsel kom ikke fram", "%(count)s varsler kom ikke fram",
+                         failed) % {"count": failed},
+                _("Meldinger som ikke kunne leveres. Ring selv."), "web:failed_messages",
+            ), *actions]
     context = {
         "membership": membership,
         "role_intro": ROLE_INTRO.get(membership.role) if membership else None,
