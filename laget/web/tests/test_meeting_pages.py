@@ -4,8 +4,6 @@ that keeps what was typed and writes nothing; the case page shows the next meeti
 on paper in bokmål and English."""
 
 import datetime as dt
-import shutil
-import subprocess
 
 import pytest
 from django.test import Client
@@ -18,6 +16,7 @@ from laget.core import clock
 from laget.notify.models import Message
 from laget.records.models import TeamMember
 from laget.web.tests.conftest import actor_of
+from tests.pdf import pdf_text as text_of_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +65,7 @@ def _meeting(world, *, at=None, **kwargs) -> Meeting:
 
 
 def _pdf_text(content: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True,
-                          check=True).stdout.decode()
+    return text_of_pdf(content)
 
 
 def test_the_coordinator_schedules_a_meeting(world, coordinator):
@@ -255,7 +253,6 @@ def test_another_decision_line_keeps_what_is_typed(world, coordinator):
     assert not MeetingDecision.objects.exists()
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 def test_the_meeting_on_paper_in_bokmal_and_english(world, coordinator):
     meeting = _meeting(world)
     with clock.frozen(meeting.starts_at + HOUR):
@@ -284,7 +281,6 @@ def test_the_meeting_on_paper_in_bokmal_and_english(world, coordinator):
     assert "samordnet innsats" not in en
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 def test_the_notice_before_the_meeting(world, teacher):
     meeting = _meeting(world)
     text = _pdf_text(teacher.get(_url(world, "web:meeting_pdf", meeting_id=meeting.pk)).content)

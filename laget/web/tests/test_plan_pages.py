@@ -3,8 +3,6 @@ permissions (404 for those who may not see the case, 403 for those who see it bu
 this), a closed case, bad input, linked measures and the PDF for the meeting and for the family."""
 
 import datetime as dt
-import shutil
-import subprocess
 import uuid
 
 import pytest
@@ -20,6 +18,7 @@ from laget.cases.services import case_transition
 from laget.core import clock
 from laget.records.services import team_member_add
 from laget.web.tests.conftest import actor_of
+from tests.pdf import pdf_text as text_of_pdf
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -334,11 +333,9 @@ def test_linked_measures_are_listed_through_the_registry_and_can_be_ended(world,
 
 def pdf_text(response) -> str:
     assert response["Content-Type"] == "application/pdf"
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.content,
-                          capture_output=True, check=True).stdout.decode()
+    return text_of_pdf(response.content, layout=True)
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 def test_the_plan_pdf_for_the_meeting_and_for_the_family(world, plan, login):
     goal, _school_task, _police = plan
     lead = actor_of(world.coordinator)
@@ -375,7 +372,6 @@ def test_the_plan_pdf_for_the_meeting_and_for_the_family(world, plan, login):
     assert all(e.details["plan_version"] == version(world) for e in events)
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 def test_the_family_version_goes_to_the_young_person_alone_from_18(world, plan, login):
     person = world.person
     eighteen = person.birth_date.replace(year=person.birth_date.year + 18)

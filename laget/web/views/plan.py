@@ -210,6 +210,12 @@ def _task_form(request: HttpRequest, actor: Actor, case: Case, *, initial: dict[
     )
 
 
+def _task_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The task form's cleaned data as the plan services take it (create and update alike)."""
+    fields = ("title", "agency", "assignee", "due_on", "goal", "family_visible")
+    return {**{name: data[name] for name in fields}, "expected_version": data["version"]}
+
+
 def _may_write_task(actor: Actor, case: Case, task: Task) -> bool:
     return may_coordinate(actor, case) or plan_services.is_responsible(actor, task, case)
 
@@ -236,10 +242,7 @@ def task_create(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
                          goal_id=goal.pk if goal else None, new=True)
 
     def change(data: dict[str, Any]) -> object:
-        return plan_services.task_create(
-            actor=actor, case=case, title=data["title"], agency=data["agency"],
-            assignee=data["assignee"], due_on=data["due_on"], goal=data["goal"],
-            family_visible=data["family_visible"], expected_version=data["version"])
+        return plan_services.task_create(actor=actor, case=case, **_task_fields(data))
 
     return _run(request, actor, case, plan_open, change, _("Oppgaven er lagt til i planen."))
 
@@ -260,10 +263,7 @@ def task_edit(request: HttpRequest, actor: Actor, case_id: uuid.UUID,
                          _("Endre oppgaven"), _("Lagre oppgaven"), task_id=task.pk)
 
     def change(data: dict[str, Any]) -> object:
-        return plan_services.task_update(
-            actor=actor, task=task, title=data["title"], agency=data["agency"],
-            assignee=data["assignee"], due_on=data["due_on"], goal=data["goal"],
-            family_visible=data["family_visible"], expected_version=data["version"])
+        return plan_services.task_update(actor=actor, task=task, **_task_fields(data))
 
     return _run(request, actor, case, plan_open, change, _("Oppgaven er lagret."))
 
