@@ -308,6 +308,20 @@ LAGET_NOTIFY_BATCH_SIZE = env_int("LAGET_NOTIFY_BATCH_SIZE", 100)
 LAGET_NOTIFY_SMS_URL = env_str("LAGET_NOTIFY_SMS_URL", "")
 LAGET_NOTIFY_SMS_TOKEN = env_str("LAGET_NOTIFY_SMS_TOKEN", "")
 LAGET_NOTIFY_SMS_TIMEOUT_SECONDS = env_int("LAGET_NOTIFY_SMS_TIMEOUT_SECONDS", 10)
+# Delivery receipts: the gateway POSTs them to LAGET_NOTIFY_SMS_RECEIPT_URL (sent along with each
+# message; e.g. https://laget.example/api/v1/notify/sms/receipts), signed with HMAC-SHA256 and
+# this shared secret (no secret: receipts are refused), at most this far from Laget's clock.
+LAGET_NOTIFY_SMS_RECEIPT_URL = env_str("LAGET_NOTIFY_SMS_RECEIPT_URL", "")
+LAGET_NOTIFY_SMS_RECEIPT_SECRET = env_str("LAGET_NOTIFY_SMS_RECEIPT_SECRET", "")
+LAGET_NOTIFY_SMS_RECEIPT_TOLERANCE_SECONDS = env_int(
+    "LAGET_NOTIFY_SMS_RECEIPT_TOLERANCE_SECONDS", 300)
+# Kontakt- og reservasjonsregisteret (Digdir's Oppslagstjenesten REST, e.g.
+# https://kontaktregisteret.no/rest/v1/personer; bearer token; plain HTTP only to loopback):
+# guardians' reservations and contact details. Empty = not asked (the demo): the guardian records
+# are used. The lookup runs inside the registration's transaction, hence the short timeout.
+LAGET_KRR_URL = env_str("LAGET_KRR_URL", "")
+LAGET_KRR_TOKEN = env_str("LAGET_KRR_TOKEN", "")
+LAGET_KRR_TIMEOUT_SECONDS = env_int("LAGET_KRR_TIMEOUT_SECONDS", 3)
 # The demo's console channel (staff without an e-mail address) appends to this file.
 LAGET_NOTIFY_CONSOLE_FILE = env_str("LAGET_NOTIFY_CONSOLE_FILE",
                                     str(VAR_DIR / "notify" / "console.log"))

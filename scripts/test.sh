@@ -9,14 +9,16 @@ which_dbs="${1:-both}"
 
 scripts/bootstrap.sh
 
-# System packages: Debian's Chromium for the browser tests, Pango and a font for WeasyPrint,
-# gettext for the translation check, Go and golang.org/x/mod for the independent log verifier
-# (tests/interop). Installed only when missing.
+# System packages: Debian's Chromium for the browser tests, Pango and fonts for WeasyPrint (Noto
+# for the Arabic-script and Ethiopic letters to guardians), gettext for the translation check, Go
+# and golang.org/x/mod for the independent log verifier (tests/interop). Installed only when
+# missing.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core golang-go golang-golang-x-mod-dev; do
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core golang-go \
+           golang-golang-x-mod-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -16,7 +16,7 @@ from laget.accounts.tests.factories import AgencyFactory, MembershipFactory, Use
 from laget.areas.models import Subdistrict
 from laget.audit import log
 from laget.audit.models import Withholding
-from laget.cases.models import Concern, Meeting
+from laget.cases.models import BarnevernReport, Concern, Meeting
 from laget.cases.tests.factories import GoalFactory, TaskFactory
 from laget.core import clock
 from laget.people.tests.factories import GuardianFactory, PersonFactory
@@ -94,6 +94,13 @@ def police_page(agency_type: str) -> dict[str, int]:
     return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
 
 
+def barnevern_page(agency_type: str) -> dict[str, int]:
+    # Reports to barnevern are for the case roles of barnevern in the report's bydel; everyone
+    # else is turned away (403).
+    seen = 200 if agency_type == AgencyType.BARNEVERN else 403
+    return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
 LOG_READERS = {"anonymous": 401, **{r: 200 if r == "auditor" else 403 for r in ROLES}}
 # (without a query the proof API answers an auditor with a 400 problem; everyone else 401)
 API_LOG_READERS = {"anonymous": 401, **{r: 400 if r == "auditor" else 401 for r in ROLES}}
@@ -120,9 +127,16 @@ MATRIX = {
     "web:desk": ({}, desk_page),
     "web:agency_tasks": ({}, only(*PERSON_ROLES)),
     "web:failed_messages": ({}, only(*PERSON_ROLES)),
+    # The guardians' message texts hold no personal data: every logged-in user may read them.
+    "web:notify_texts": ({}, LOGGED_IN),
+    "web:barnevern_reports": ({}, barnevern_page),
+    "web:barnevern_report": ({"report_id": "BVREPORT"}, barnevern_page),
+    "web:barnevern_report_receive": ({"report_id": "BVREPORT"}, POST_ONLY_FOR_CASE_ROLES),
     "web:police_list": ({}, police_page),
     "web:police_create": ({}, police_page),
     "web:police_receipt": ({"registration_id": "REGISTRATION"}, police_page),
+    "web:police_guardian_letter": ({"registration_id": "REGISTRATION",
+                                    "guardian_id": "GUARDIAN"}, police_page),
     # Any agency's case roles submit concerns and see their own receipts; the concern itself is
     # for the coordinator or leader of the bydel it is addressed to.
     "web:concern_mine": ({}, only(*PERSON_ROLES)),
@@ -213,6 +227,8 @@ MATRIX = {
     "log:entries": ({"path": "000.p/1"}, LOG_READERS),
     "api:audit_proof_inclusion": ({}, API_LOG_READERS),
     "api:audit_proof_consistency": ({}, API_LOG_READERS),
+    # The SMS gateway's receipts: POST only, signed by the gateway (no user may GET it).
+    "api:sms_receipt": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
     "api:openapi-json": ({}, EVERYONE),
     "api:openapi-view": ({}, EVERYONE),
     "api:api-root": ({}, {"anonymous": 404, **dict.fromkeys(ROLES, 404)}),
@@ -283,8 +299,17 @@ def _case_objects(person, memberships: dict) -> dict[str, object]:
         kind="stop_search", given_name="Ung", family_name="Stanset",
         birth_date=dt.date(today.year - 15, 1, 1), occurred_at=clock.now(),
         subdistrict=Subdistrict.objects.filter(district_id=DISTRICT).first(),
-        unit=coordinator.agency, officer=coordinator.user)
+        unit=coordinator.agency, officer=coordinator.user, person=person,
+        notices=[{"guardian": "Foresatt", "guardian_id": str(guardian.pk), "channel": "",
+                  "message_id": "", "manual_reason": "Mangler telefon og e-post."}])
+    report = BarnevernReport.objects.create(
+        district_id=DISTRICT, person=person, given_name="Ung", family_name="Stanset",
+        birth_date=registration.birth_date, text="Melding.", source_agency=coordinator.agency,
+        sent_by=coordinator.user, basis_rule="bvl-13-2-meldeplikt",
+        basis_citation="barnevernsloven § 13-2", origin_id=registration.pk)
     return {"CONCERN": concern.pk, "MEETING": meeting.pk, "REGISTRATION": registration.pk,
+            "BVREPORT": report.pk,
+            "GUARDIAN": guardian.pk,
             "GOAL": goal.pk, "TASK": task.pk,
             "CASE": case.pk, "ENTRY": entry.pk, "ATTACHMENT": entry.attachments.get().pk,
             "CONSENT": consent.pk, "MEMBER": member.pk, "ACCESS": access.pk,

@@ -92,7 +92,7 @@ def _values(world, name: str) -> list[str]:
         "meeting_id": [world["case"].pk],
         "goal_id": [world["case"].pk], "task_id": [world["case"].pk],
         "measure_id": [world["case"].pk],
-        "registration_id": [world["case"].pk],
+        "registration_id": [world["case"].pk], "report_id": [world["case"].pk],
     }
     if name not in values:
         pytest.fail(f"the crawl does not know URL parameter {name!r}: add it to _values()")

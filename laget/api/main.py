@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from laget.api.audit import router as audit_router
+from laget.api.notify import router as notify_router
 from laget.api.problems import install_problem_handlers, problem
 from laget.api.sharing import router as sharing_router
 
@@ -23,6 +24,7 @@ api = NinjaAPI(
 install_problem_handlers(api)
 api.add_router("/sharing/", sharing_router)
 api.add_router("/audit/", audit_router)
+api.add_router("/notify/", notify_router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

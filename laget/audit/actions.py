@@ -73,6 +73,10 @@ class Action(models.TextChoices):
     NOTIFY_SENT = "notify.sent", _("Melding sendt")
     NOTIFY_FAILED = "notify.failed", _("Melding kunne ikke sendes")
     NOTIFY_FAILED_VIEW = "notify.failed_view", _("Meldinger som ikke kom fram vist")
+    NOTIFY_DELIVERED = "notify.delivered", _("Melding levert (kvittering)")
+    BARNEVERN_REPORT_SEND = "barnevern.report_send", _("Melding til barnevernet sendt")
+    BARNEVERN_REPORT_VIEW = "barnevern.report_view", _("Melding til barnevernet lest")
+    BARNEVERN_REPORT_RECEIVE = "barnevern.report_receive", _("Melding til barnevernet mottatt")
 
 
 class Outcome(models.TextChoices):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from laget.core import clock
@@ -482,3 +483,64 @@ class GuardianContact(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.contacted_on} {self.channel}"
+
+
+class BarnevernReport(BaseModel):
+    """A report to barnevern (melding til barnevernet: barnevernsloven § 13-2, for the police also
+    straffeprosessloven § 232 a) from another
+    agency about a child, addressed to the barnevern service of the child's bydel. Sent by a
+    service in the transaction of the event that calls for it (the police's weapon trigger), read
+    and acknowledged by barnevern. Who sent it and on which rule are kept; what it says is what
+    the sending agency wrote and nothing more."""
+
+    district = models.ForeignKey(
+        "areas.District", verbose_name=_("bydel"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    national_id = models.CharField(_("fødselsnummer / D-nummer"), max_length=11, blank=True)
+    given_name = models.CharField(_("fornavn"), max_length=100)
+    family_name = models.CharField(_("etternavn"), max_length=100)
+    birth_date = models.DateField(_("fødselsdato"))
+    #: the person's open SaLTo case when the report was sent (its weapon follow-up counts it)
+    case = models.ForeignKey(
+        "records.Case", verbose_name=_("sak"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("meldingen"), max_length=10_000)
+    source_agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("fra virksomhet"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sendt av"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sendt"), default=clock.now)
+    #: the sharing rule that gave the basis for sending (e.g. bvl-13-2-meldeplikt)
+    basis_rule = models.CharField(_("hjemmel (regel)"), max_length=100)
+    basis_citation = models.CharField(_("hjemmel"), max_length=200)
+    #: the event that caused the report (e.g. a police registration), one report per event
+    origin_id = models.UUIDField(_("årsak"), unique=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("mottatt av"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    received_at = models.DateTimeField(_("mottatt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("melding til barnevernet")
+        verbose_name_plural = _("meldinger til barnevernet")
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["district", "received_at", "-sent_at"]),
+                   models.Index(fields=["case", "sent_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received_at__isnull=True) | Q(received_by__isnull=False),
+                name="cases_bvreport_received_by"),
+        ]
+
+    def __str__(self) -> str:
+        return f"barnevern report {str(self.pk)[:8]}"

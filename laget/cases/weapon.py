@@ -6,11 +6,12 @@ The checkpoints, counted from the newest open weapon-trigger marker's `valid_fro
 day):
 
 * "Barnevernet informert" — due `LAGET_WEAPON_BARNEVERN_DAYS` days after (default 0: the same
-  day). Met when someone from a barnevern agency is, or has been, on the case's team at some time
-  since the trigger day (a team member from barnevern sees the case and its weapon trigger; an
-  earlier membership that ended before the trigger does not count). This is the simplest signal
-  that does not read entries. It is shown only to the case's coordinator and to barnevern itself:
-  to anyone else it would reveal whether barnevern is involved.
+  day). Met when barnevern has acknowledged a report about the case sent since the trigger day
+  (laget.cases.barnevern: the police's weapon trigger sends one), or when someone from a
+  barnevern agency is, or has been, on the case's team at some time since the trigger day (a
+  team member from barnevern sees the case and its weapon trigger; an earlier membership that
+  ended before the trigger does not count). It is shown only to the case's coordinator and to
+  barnevern itself: to anyone else it would reveal whether barnevern is involved.
 * "Oppfølgingsmøte" — due `LAGET_WEAPON_MEETING_DAYS` days after (default 7). Met by a meeting on
   the case, planned or held (not cancelled), created on or after the trigger day and starting no
   later than the end of the due day.
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType
 from laget.cases.access import may_see_workflow
-from laget.cases.models import Meeting, MeetingStatus
+from laget.cases.models import BarnevernReport, Meeting, MeetingStatus
 from laget.core import clock
 from laget.records.models import Case, CaseMarker, MarkerKind, TeamMember
 from laget.records.services import is_district_coordinator
@@ -76,7 +77,11 @@ def open_weapon_trigger(*, case: Case, on: dt.date | None = None) -> CaseMarker 
 
 
 def barnevern_informed(*, case: Case, since: dt.date, today: dt.date) -> bool:
-    """Someone from barnevern has been on the team on some day from `since` to today."""
+    """Barnevern acknowledged a report about the case sent from `since` on, or someone from
+    barnevern has been on the team on some day from `since` to today."""
+    if BarnevernReport.objects.filter(case=case, sent_at__gte=_day_start(since),
+                                      received_at__isnull=False).exists():
+        return True
     return (TeamMember.objects.filter(case=case, agency__type=AgencyType.BARNEVERN,
                                       joined_on__lte=today)
             .filter(Q(left_on__isnull=True) | Q(left_on__gt=since)).exists())

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from laget.accounts.actor import Actor
 from laget.accounts.models import Membership, User
-from laget.areas.models import District
+from laget.areas.models import District, Subdistrict
 from laget.cases import plan as plans
 from laget.cases.concerns import concern_submit
 from laget.cases.guardians import guardian_contact_add
@@ -23,6 +23,7 @@ from laget.cases.meetings import DecisionInput, Invite, meeting_minutes_record, 
 from laget.cases.models import CaseStatusChange, ContactChannel, Plan
 from laget.core import clock
 from laget.people.models import Person
+from laget.policing.services import registration_create
 from laget.records.models import Case, CaseStatus, TeamMember
 from laget.sharing.selectors import team_for
 
@@ -91,6 +92,7 @@ def build_workflow(*, rng: random.Random, districts: dict[str, str]) -> int:
             _fill(case, index, rng, opened, today)
             filled += 1
         _concerns(code, slug, rng, today)
+        _police(code, slug, today)
     _handover(districts)
     return filled
 
@@ -187,6 +189,35 @@ def _concerns(code: str, slug: str, rng: random.Random, today: dt.date) -> None:
                            national_id=person.national_id or "",
                            birth_date=None if person.national_id else person.birth_date,
                            text=rng.choice(texts))
+
+
+def _police(code: str, slug: str, today: dt.date) -> None:
+    """The police unit's registrations: a stop and search of one young person with a case, and
+    two days ago a knife on another — the weapon trigger with its report to barnevern (not yet
+    acknowledged, so the case shows the checkpoint overdue) and the fast-track request."""
+    user = User.objects.filter(username=f"politi.{slug}").first()
+    membership = Membership.objects.select_related("agency").filter(user=user).first()
+    if membership is None:
+        return
+    actor = Actor(user, membership)
+    cases = [c for c in Case.objects.filter(district_id=code, status=CaseStatus.ACTIVE)
+             .select_related("person").order_by("created_at", "id")
+             if c.person.national_id and c.person.age_on(today) < 18][:2]
+    place = Subdistrict.objects.filter(district_id=code).order_by("code").first()
+    for days_ago, case, extra in (
+            (2, cases[0] if cases else None,
+             {"kind": "apprehension", "offence_category": "vapenloven", "weapon_type": "kniv",
+              "grounds": "Kniv i jakkelomma ved kontroll ved T-banen.", "found_items": "Kniv"}),
+            (1, cases[1] if len(cases) > 1 else None,
+             {"kind": "stop_search", "grounds": "Lukt av cannabis i gruppa.",
+              "found_items": "Ingenting."})):
+        if case is None or place is None:
+            continue
+        with _at(today - dt.timedelta(days=days_ago), 21):
+            registration_create(actor=actor, subdistrict=place, occurred_at=clock.now(),
+                                given_name=case.person.given_name,
+                                family_name=case.person.family_name,
+                                national_id=case.person.national_id, **extra)
 
 
 def _handover(districts: dict[str, str]) -> None:

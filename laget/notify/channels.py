@@ -13,14 +13,13 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from ipaddress import ip_address
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from laget.notify.endpoints import opener, url_allowed
 from laget.notify.models import Channel, Message
 
 #: HTTP statuses in the 4xx range that are worth trying again.
@@ -69,40 +68,24 @@ def send_email(message: Message) -> None:
 
 # --- SMS ------------------------------------------------------------------------------------------
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A gateway that redirects a POST is misconfigured: report it, never follow it."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def gateway_url() -> str:
     """The configured gateway URL: HTTPS, or plain HTTP to this machine only (tests, demo)."""
     url = settings.LAGET_NOTIFY_SMS_URL
     if not url:
         raise DeliveryError("SMS gateway not configured", permanent=False)
-    parts = urlsplit(url)
-    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
+    if url_allowed(url):
         return url
     raise DeliveryError("SMS gateway URL must be https", permanent=False)
 
 
 def send_sms(message: Message) -> None:
-    """POST {"to", "text", "reference"} with a bearer token: 2xx is sent, 4xx a permanent failure
-    (except 408, 425, 429), 5xx, timeouts and refused connections are retried."""
+    """POST {"to", "text", "reference"} (and "receipt_url", where the gateway is to send its
+    signed delivery receipts: laget.notify.receipts) with a bearer token: 2xx is sent, 4xx a
+    permanent failure (except 408, 425, 429), 5xx, timeouts and refused connections are
+    retried."""
     payload = {"to": message.to_address, "text": message.body, "reference": str(message.pk)}
+    if settings.LAGET_NOTIFY_SMS_RECEIPT_URL:
+        payload["receipt_url"] = settings.LAGET_NOTIFY_SMS_RECEIPT_URL
     request = urllib.request.Request(  # noqa: S310 — the scheme is checked by gateway_url()
         gateway_url(),
         data=json.dumps(payload, ensure_ascii=False).encode(),
@@ -116,7 +99,7 @@ def send_sms(message: Message) -> None:
         },
     )
     try:
-        with _opener.open(request, timeout=settings.LAGET_NOTIFY_SMS_TIMEOUT_SECONDS) as response:
+        with opener.open(request, timeout=settings.LAGET_NOTIFY_SMS_TIMEOUT_SECONDS) as response:
             response.read(64 * 1024)
     except urllib.error.HTTPError as error:
         code = error.code
@@ -158,4 +141,9 @@ SENDERS: dict[str, Callable[[Message], None]] = {
 
 
 def send(message: Message) -> None:
+    if (message.channel == Channel.SMS and settings.LAGET_DEMO
+            and not settings.LAGET_NOTIFY_SMS_URL):
+        # The demo without a gateway: the SMS is written where the demo shows what was sent.
+        send_console(message)
+        return
     SENDERS[message.channel](message)

@@ -22,6 +22,7 @@ class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("I kø")
     SENDING = "sending", _("Sendes")
     SENT = "sent", _("Sendt")
+    DELIVERED = "delivered", _("Levert")
     FAILED = "failed", _("Feilet")
 
 
@@ -66,6 +67,10 @@ class Message(BaseModel):
     lease_until = models.DateTimeField(_("tatt til"), null=True, blank=True)
     last_error = models.CharField(_("siste feil"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    #: when the gateway's signed delivery receipt said the phone got it
+    delivered_at = models.DateTimeField(_("levert"), null=True, blank=True)
+    #: when the last delivery receipt came (a receipt saying «failed» fails a sent message)
+    receipt_at = models.DateTimeField(_("kvittering mottatt"), null=True, blank=True)
     failed_at = models.DateTimeField(_("feilet"), null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
@@ -92,6 +97,9 @@ class Message(BaseModel):
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
                 name="notify_msg_sent_has_time"),
+            models.CheckConstraint(
+                condition=~Q(status="delivered") | Q(delivered_at__isnull=False),
+                name="notify_msg_delivered_has_time"),
             models.CheckConstraint(
                 condition=~Q(status="sending") | Q(lease_until__isnull=False),
                 name="notify_msg_sending_has_lease"),

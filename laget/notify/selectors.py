@@ -1,5 +1,8 @@
 """Reads of the outbox for the pages: the messages that could not be delivered and wait for a
-human to follow up by hand (call instead)."""
+human to follow up by hand (call instead), and the messages sent about a person with their
+delivery status."""
+
+import uuid
 
 from django.db.models import Q, QuerySet
 
@@ -16,3 +19,11 @@ def failed_messages_for(*, actor: Actor) -> QuerySet[Message]:
         who |= Q(follow_up_agency=actor.agency)
     return (Message.objects.filter(who, status=MessageStatus.FAILED)
             .defer("to_address", "body").order_by("-failed_at", "id"))
+
+
+def messages_about_person(*, person_id: uuid.UUID, limit: int = 20) -> list[Message]:
+    """The newest messages sent about a person (to the guardians), with their delivery status;
+    the text is deferred (the person page shows what happened to each message, not what it
+    said). The caller audits the page it shows them on."""
+    return list(Message.objects.filter(person_id=person_id).defer("body")
+                .order_by("-created_at", "-id")[:limit])

@@ -187,9 +187,12 @@ def _audit_outcome(message: Message, action: Action) -> None:
 def _mark_sent(message: Message) -> None:
     now = clock.now()
     # Sent wins: if a slower earlier attempt of this message already failed it for good, or a
-    # later one is still leased, the message has nonetheless reached the receiver.
+    # later one is still leased, the message has nonetheless reached the receiver. A delivery
+    # receipt that came before this (delivered, or failed on the phone network) knows better.
     with transaction.atomic():
-        changed = Message.objects.filter(pk=message.pk).exclude(status=MessageStatus.SENT).update(
+        changed = Message.objects.filter(pk=message.pk).exclude(
+            status__in=[MessageStatus.SENT, MessageStatus.DELIVERED]).exclude(
+            status=MessageStatus.FAILED, receipt_at__isnull=False).update(
             status=MessageStatus.SENT, sent_at=now, lease_until=None, last_error="",
             updated_at=now)
         if changed:

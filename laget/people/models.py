@@ -34,6 +34,16 @@ class Language(models.TextChoices):
     FR = "fr", _("Fransk")
 
 
+class AddressProtection(models.TextChoices):
+    """Folkeregisteret's adressebeskyttelse. Where the person lives must not reach anyone who
+    could pass it on, so nobody with it (or whose child has it) is messaged automatically.
+    Folkeregisteret's «strengt fortrolig utland» is recorded as strengt fortrolig."""
+
+    NONE = "", _("Ingen")
+    FORTROLIG = "fortrolig", _("Fortrolig adresse")
+    STRENGT_FORTROLIG = "strengt_fortrolig", _("Strengt fortrolig adresse")
+
+
 class IdKind(models.TextChoices):
     FNR = "fnr", _("Fødselsnummer")
     DNR = "dnr", _("D-nummer")
@@ -67,6 +77,11 @@ class Person(BaseModel):
     interpreter_needed = models.BooleanField(_("trenger tolk"), default=False)
     interpreter_language = models.CharField(
         _("tolkespråk"), max_length=3, choices=Language.choices, blank=True
+    )
+    address_protection = models.CharField(
+        _("adressebeskyttelse"), max_length=20, choices=AddressProtection.choices, blank=True,
+        default=AddressProtection.NONE,
+        help_text=_("Fra Folkeregisteret. Foresatte får da ingen automatiske meldinger."),
     )
     is_synthetic = models.BooleanField(_("syntetisk person (demo/test)"), default=False)
     registered_by_agency = models.ForeignKey(
@@ -112,7 +127,8 @@ class GuardianRelation(models.TextChoices):
 
 class Guardian(BaseModel):
     """An adult with a relation to a person; parental responsibility (foreldreansvar) decides
-    consent, and restricted contact stops automatic messages and portal access."""
+    consent, and restricted contact or a protected address stops automatic messages (restricted
+    contact also portal access)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardians")
     # NULL, not "", for "no number": the unique constraint must ignore guardians without one.
@@ -126,8 +142,13 @@ class Guardian(BaseModel):
     restricted_contact = models.BooleanField(
         _("begrenset kontakt"),
         default=False,
-        help_text=_("For eksempel besøksforbud eller sperret adresse: ingen automatiske "
-                    "meldinger og ingen tilgang til familiesidene."),
+        help_text=_("For eksempel besøksforbud: ingen automatiske meldinger og ingen "
+                    "tilgang til familiesidene."),
+    )
+    address_protection = models.CharField(
+        _("adressebeskyttelse"), max_length=20, choices=AddressProtection.choices, blank=True,
+        default=AddressProtection.NONE,
+        help_text=_("Fra Folkeregisteret. Ingen automatiske meldinger til denne foresatte."),
     )
     phone = models.CharField(_("telefon"), max_length=20, blank=True)
     email = models.EmailField(_("e-post"), blank=True)

@@ -19,11 +19,12 @@ from laget.people.models import Guardian, IdKind, Person
 
 PERSON_FIELDS = (
     "national_id", "birth_date", "given_name", "family_name", "district", "subdistrict",
-    "preferred_language", "interpreter_needed", "interpreter_language",
+    "preferred_language", "interpreter_needed", "interpreter_language", "address_protection",
 )
 GUARDIAN_FIELDS = (
     "national_id", "given_name", "family_name", "relation", "parental_responsibility",
-    "restricted_contact", "phone", "email", "preferred_language", "interpreter_needed",
+    "restricted_contact", "address_protection", "phone", "email", "preferred_language",
+    "interpreter_needed",
 )
 
 

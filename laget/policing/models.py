@@ -72,6 +72,10 @@ class PoliceRegistration(BaseModel):
     #: where the registration went in SaLTo: "entry" (on the open case), "concern", or ""
     salto_route = models.CharField(_("sendt til SaLTo som"), max_length=10, blank=True)
     salto_case_id = models.UUIDField(_("SaLTo-sak"), null=True, blank=True)
+    #: the weapon trigger's report to barnevern (laget.cases.barnevern), or why none was sent
+    barnevern_report_id = models.UUIDField(_("melding til barnevernet"), null=True, blank=True)
+    barnevern_manual_reason = models.CharField(_("meld selv til barnevernet fordi"),
+                                               max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("politiregistrering")
@@ -87,3 +91,36 @@ class PoliceRegistration(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {str(self.pk)[:8]}"
+
+
+class FastTrackRequest(BaseModel):
+    """The weapon trigger's request that the criminal case behind a registration of a child with
+    a weapon goes on the youth fast track («umiddelbar rettsbehandling»). Recorded here until the
+    fast track takes it up (`taken_up_at`)."""
+
+    registration = models.OneToOneField(
+        PoliceRegistration, verbose_name=_("registrering"), on_delete=models.PROTECT,
+        related_name="fast_track_request",
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+    unit = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("enhet"), on_delete=models.PROTECT, related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("bedt om av"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("bedt om"))
+    taken_up_at = models.DateTimeField(_("tatt opp i hurtigsporet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("anmodning om hurtigspor")
+        verbose_name_plural = _("anmodninger om hurtigspor")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["taken_up_at", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"fast track request {str(self.pk)[:8]}"

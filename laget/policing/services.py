@@ -2,7 +2,8 @@
 immediate effects, all in one transaction: the guardians of a child are told through the outbox,
 SaLTo gets the registration (an entry in the police category on the person's open case, else a
 concern to the coordinator of the person's bydel), and a weapon opens a weapon trigger on the
-case. Any refusal on the way writes nothing and queues nothing."""
+case, reports to barnevern (laget.cases.barnevern) and asks for the fast track for the criminal
+case (FastTrackRequest). Any refusal on the way writes nothing and queues nothing."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -19,12 +20,14 @@ from laget.areas.models import Subdistrict
 from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.cases import concerns
+from laget.cases.barnevern import barnevern_report_send
 from laget.cases.guardians import majority_day
 from laget.core import clock
 from laget.core.errors import DomainError
 from laget.notify.guardians import guardian_notify
 from laget.people.models import Guardian, Person
 from laget.policing.models import (
+    FastTrackRequest,
     OffenceCategory,
     PoliceRegistration,
     RegistrationKind,
@@ -39,8 +42,6 @@ TEXT_MAX_LENGTH = 2000
 NAME_MAX_LENGTH = 100
 #: A clock a few minutes apart from the server's is not an error.
 FUTURE_SLACK = dt.timedelta(minutes=10)
-
-#: The phone number guardians are told to call when the unit has none of its own.
 
 
 class SaltoRoute:
@@ -58,10 +59,15 @@ class GuardianNotice:
     channel: str = ""
     message_id: str = ""
     manual_reason: str = ""
+    #: the guardian's id, for the letter the unit may print instead ("" when none is known)
+    guardian_id: str = ""
+    #: KRR could not be asked, so the message went to the guardian record's phone or e-mail
+    krr_unavailable: bool = False
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, str | bool]:
         return {"guardian": self.guardian, "channel": self.channel,
-                "message_id": self.message_id, "manual_reason": self.manual_reason}
+                "message_id": self.message_id, "manual_reason": self.manual_reason,
+                "guardian_id": self.guardian_id, "krr_unavailable": self.krr_unavailable}
 
 
 @dataclass
@@ -146,11 +152,33 @@ def _notify_guardians(registration: PoliceRegistration, person: Person | None,
              for g in Guardian.objects.filter(pk__in=[r.guardian_id for r in results])}
     notices = [GuardianNotice(guardian=names.get(r.guardian_id, ""), channel=r.channel,
                               message_id=str(r.message_id) if r.message_id else "",
-                              manual_reason=str(r.manual_reason)) for r in results]
+                              manual_reason=str(r.manual_reason),
+                              guardian_id=str(r.guardian_id),
+                              krr_unavailable=r.krr_unavailable) for r in results]
     if not notices:
         notices.append(GuardianNotice(guardian=_("Foresatte"), manual_reason=_(
             "Ingen foresatte med foreldreansvar er registrert. Ring selv.")))
     return notices
+
+
+def _weapon_trigger_acts(actor: Actor, registration: PoliceRegistration,
+                         person: Person | None) -> None:
+    """A child with a weapon: report to barnevern in the person's bydel (barnevernsloven § 13-2,
+    where a rule gives the basis) and ask for the fast track for the criminal case."""
+    district = person.district if person is not None else registration.subdistrict.district
+    case = (Case.objects.filter(pk=registration.salto_case_id).first()
+            if registration.salto_case_id else None)
+    outcome = barnevern_report_send(
+        actor=actor, source_agency=registration.unit, district=district, person=person,
+        given_name=registration.given_name, family_name=registration.family_name,
+        birth_date=registration.birth_date, national_id=registration.national_id,
+        text=_summary(registration, case_open=case is not None), category=InfoCategory.POLITI,
+        case=case, origin_id=registration.pk)
+    registration.barnevern_report_id = outcome.report.pk if outcome.report else None
+    registration.barnevern_manual_reason = str(outcome.manual_reason)[:300]
+    FastTrackRequest.objects.create(
+        registration=registration, person=person, unit=registration.unit,
+        requested_by=actor.user, requested_at=clock.now())
 
 
 @transaction.atomic
@@ -224,12 +252,18 @@ def registration_create(
                 national_id=number or "", birth_date=birth_date)
             registration.salto_route = SaltoRoute.CONCERN
 
+    if weapon_type != WeaponType.NONE and today < majority_day(birth_date):
+        _weapon_trigger_acts(actor, registration, person)
+
     registration.notices = [notice.as_json() for notice in notices]
     registration.updated_at = clock.now()
-    registration.save(update_fields=["notices", "salto_route", "salto_case_id", "updated_at"])
+    registration.save(update_fields=["notices", "salto_route", "salto_case_id",
+                                     "barnevern_report_id", "barnevern_manual_reason",
+                                     "updated_at"])
     audit_record(action=Action.POLICE_REGISTER, actor=actor, obj=registration,
                  persons=[person.pk] if person else [], purpose=Purpose.FOREBYGGING,
                  details={"kind": kind, "weapon": weapon_type, "salto": registration.salto_route,
+                          "barnevern_report": bool(registration.barnevern_report_id),
                           "guardians_notified": sum(1 for n in notices if n.message_id),
                           "guardians_manual": sum(1 for n in notices if n.manual_reason)})
     return RegistrationResult(registration=registration, notices=notices)

@@ -610,3 +610,28 @@ def visible_on_case(
     basis = _any(Q(source_agency_id=source_id, category__in=sorted(categories))
                  for source_id, categories in sorted(allowed.items()))
     return own if basis is None else own | basis
+
+
+# --- a report sent to another agency ------------------------------------------------------------
+
+def report_basis(
+    *, source_type: str, recipient_type: str, category: str, purpose: str,
+    birth_date: dt.date, ctx: Context | None = None,
+) -> RuleView | None:
+    """The rule that lets an agency of `source_type` send information of `category` about a
+    person born on `birth_date` to an agency of `recipient_type` for `purpose` without consent
+    and without a team — a duty to report such as barnevernsloven § 13-2 — or None. A matching
+    deny rule wins, and a rule that only allows with consent (or an allow rule no lawyer has
+    reviewed, outside the demo) is no basis: then the report is the sender's to make by hand."""
+    ctx = ctx or context_at()
+    age = age_on(birth_date, ctx.day)
+    matching = sorted(
+        (m for m in (match_rule(r, source_type=source_type, category=category, age=age,
+                                programmes=set(), weapon_trigger=False,
+                                draft_in_force=ctx.draft_in_force)
+                     for r in ctx.candidates(recipient_type, purpose))
+         if m.matches),
+        key=lambda m: m.rule.breadth)
+    if any(m.effect == Effect.DENY for m in matching):
+        return None
+    return next((m.rule for m in matching if m.effect == Effect.ALLOW), None)

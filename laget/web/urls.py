@@ -1,6 +1,7 @@
 from django.urls import path
 
 from laget.web.views import (
+    barnevern,
     cases,
     concerns,
     desk,
@@ -13,6 +14,7 @@ from laget.web.views import (
     plan,
     policing,
     sharing,
+    texts,
     workflow,
 )
 
@@ -41,10 +43,18 @@ urlpatterns = [
     path("skrivebord/", desk.desk, name="desk"),
     path("oppgaver/", desk.agency_tasks, name="agency_tasks"),
     path("varsler/feilet/", notifications.failed_messages, name="failed_messages"),
+    path("varsler/tekster/", texts.notify_texts, name="notify_texts"),
+    path("barnevern/meldinger/", barnevern.report_list, name="barnevern_reports"),
+    path("barnevern/meldinger/<uuid:report_id>/", barnevern.report_detail,
+         name="barnevern_report"),
+    path("barnevern/meldinger/<uuid:report_id>/mottatt/", barnevern.report_receive,
+         name="barnevern_report_receive"),
     path("politi/registreringer/", policing.registration_list, name="police_list"),
     path("politi/registreringer/ny/", policing.registration_create, name="police_create"),
     path("politi/registreringer/<uuid:registration_id>/", policing.registration_receipt,
          name="police_receipt"),
+    path("politi/registreringer/<uuid:registration_id>/brev/<uuid:guardian_id>.pdf",
+         policing.guardian_letter, name="police_guardian_letter"),
     path("bekymringer/", concerns.concern_mine, name="concern_mine"),
     path("bekymringer/ny/", concerns.concern_create, name="concern_create"),
     path("bekymringer/<uuid:concern_id>/", concerns.concern_detail, name="concern_detail"),

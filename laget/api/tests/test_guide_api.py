@@ -170,7 +170,8 @@ def test_no_rulebook_loaded(client):
 def test_openapi_and_docs(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert set(schema["paths"]) == {GUIDE, RULES, "/api/v1/audit/proof/inclusion",
-                                    "/api/v1/audit/proof/consistency"}
+                                    "/api/v1/audit/proof/consistency",
+                                    "/api/v1/notify/sms/receipts"}
     question = schema["components"]["schemas"]["GuideQuestion"]
     assert question["additionalProperties"] is False
     assert set(question["required"]) == {"source", "recipient", "category", "purpose",

@@ -2,11 +2,17 @@
 keeps what it receives, and an SMS gateway (http.server in a thread) that records each POST and
 answers from a script — e.g. two 500s, then 202."""
 
+import hashlib
+import hmac
 import json
 import socket
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -75,9 +81,15 @@ class GatewayRequest:
 class SmsGateway:
     """A JSON SMS gateway on 127.0.0.1. `script` holds the statuses of the next answers (after
     it runs out: 202); `hold` makes the next request wait until `release` is set (a worker killed
-    mid-delivery)."""
+    mid-delivery). With `receipt_secret` set, each accepted message with a `receipt_url` gets a
+    signed delivery receipt POSTed there afterwards (status `receipt_status`), as a real gateway
+    does; `receipt_replies` keeps the HTTP status Laget answered each with."""
 
     def __init__(self) -> None:
+        self.receipt_secret = ""
+        self.receipt_status = "delivered"
+        self.receipt_replies: list[int] = []
+        self.receipts_done = threading.Condition()
         self.requests: list[GatewayRequest] = []
         self.script: deque[int] = deque()
         self.hold = threading.Event()
@@ -104,6 +116,9 @@ class SmsGateway:
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
+                if 200 <= status < 300 and gateway.receipt_secret and body.get("receipt_url"):
+                    threading.Thread(target=gateway.send_receipt, daemon=True, args=(
+                        body["receipt_url"], body.get("reference"))).start()
 
             def log_message(self, format, *args) -> None:  # keep the test output quiet
                 pass
@@ -123,6 +138,31 @@ class SmsGateway:
         self.server.shutdown()
         self.server.server_close()
 
+    def send_receipt(self, url: str, reference: str | None) -> None:
+        """POST a signed receipt for `reference` to Laget, the way the gateway would."""
+        body = json.dumps({"reference": reference, "status": self.receipt_status,
+                           "timestamp": datetime.now(UTC).isoformat()}).encode()
+        stamp = int(time.time())
+        mac = hmac.new(self.receipt_secret.encode(), f"{stamp}.".encode() + body,
+                       hashlib.sha256).hexdigest()
+        request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310
+            "Content-Type": "application/json", "Laget-Signature": f"t={stamp},v1={mac}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                code = response.status
+        except urllib.error.HTTPError as error:
+            code = error.code
+        except OSError:
+            code = 0
+        with self.receipts_done:
+            self.receipt_replies.append(code)
+            self.receipts_done.notify_all()
+
+    def wait_for_receipts(self, count: int, timeout: float = 10) -> list[int]:
+        with self.receipts_done:
+            self.receipts_done.wait_for(lambda: len(self.receipt_replies) >= count, timeout)
+            return list(self.receipt_replies)
+
     def keys(self) -> list[str]:
         return [request.headers["Idempotency-Key"] for request in self.requests]
 
@@ -132,3 +172,108 @@ class SmsGateway:
         for request in self.requests:
             result.setdefault(request.headers["Idempotency-Key"], request.payload)
         return result
+
+
+class KrrServer:
+    """Digdir's KRR lookup (`POST /rest/v1/personer`, Oppslagstjenesten REST) on 127.0.0.1.
+    `add()` registers a person in KRR's JSON shape; a number not registered is answered with
+    status IKKE_REGISTRERT, as KRR does. Every request is recorded; a wrong bearer token gets 401.
+    `script` holds the statuses of the next answers instead of 200 (e.g. 500); `delay` makes each
+    answer wait that many seconds (a timeout); `raw`, when set, is sent as the body instead."""
+
+    def __init__(self, *, token: str) -> None:
+        self.token = token
+        self.persons: dict[str, dict] = {}
+        self.requests: list[GatewayRequest] = []
+        self.script: deque[int] = deque()
+        self.delay = 0.0
+        self.raw: bytes | None = None
+        self.lock = threading.Lock()
+        self._stopping = threading.Event()
+        krr = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                try:
+                    payload = json.loads(body or b"{}")
+                except json.JSONDecodeError:
+                    payload = {}
+                with krr.lock:
+                    krr.requests.append(GatewayRequest(dict(self.headers.items()), payload))
+                    status = krr.script.popleft() if krr.script else 200
+                    delay, raw = krr.delay, krr.raw
+                if delay:
+                    krr._stopping.wait(delay)
+                if self.path != "/rest/v1/personer":
+                    status = 404
+                elif self.headers.get("Authorization") != f"Bearer {krr.token}":
+                    status = 401
+                if status != 200:
+                    reply = json.dumps({"error": "test", "status": status}).encode()
+                elif raw is not None:
+                    reply = raw
+                else:
+                    numbers = payload.get("personidentifikatorer") or []
+                    reply = json.dumps({"personer": [
+                        krr.persons.get(number, {"personidentifikator": number,
+                                                 "status": "IKKE_REGISTRERT",
+                                                 "varslingsstatus": "KAN_IKKE_VARSLES"})
+                        for number in numbers]}).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(reply)))
+                    self.end_headers()
+                    self.wfile.write(reply)
+                except OSError:  # the client gave up waiting (the timeout tests)
+                    pass
+
+            def log_message(self, format, *args) -> None:  # keep the test output quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/rest/v1/personer"
+
+    def add(self, national_id: str, *, reserved: bool = False, status: str = "AKTIV",
+            mobile: str = "", email: str = "", language: str = "",
+            expired: bool = False) -> dict:
+        """Register a person. `expired`: contact details not confirmed for 18 months
+        (varslingsstatus KAN_IKKE_VARSLES, details still given)."""
+        person: dict = {"personidentifikator": national_id, "status": status}
+        if status == "AKTIV":
+            person["reservasjon"] = "JA" if reserved else "NEI"
+            person["varslingsstatus"] = ("KAN_IKKE_VARSLES" if reserved or expired
+                                         else "KAN_VARSLES")
+            contact: dict = {}
+            if mobile:
+                contact["mobiltelefonnummer"] = mobile
+                contact["mobiltelefonnummer_oppdatert"] = "2025-06-29T10:14:52+02"
+            if email:
+                contact["epostadresse"] = email
+                contact["epostadresse_oppdatert"] = "2025-06-29T10:14:52+02"
+            if contact:
+                person["kontaktinformasjon"] = contact
+            if language:
+                person["spraak"] = language
+        else:
+            person["varslingsstatus"] = "KAN_IKKE_VARSLES"
+        self.persons[national_id] = person
+        return person
+
+    def start(self) -> "KrrServer":
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def asked(self) -> list[list[str]]:
+        """The numbers of each request, in order."""
+        return [request.payload.get("personidentifikatorer") for request in self.requests]

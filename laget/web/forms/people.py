@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from laget.areas.models import District, Subdistrict
-from laget.people.models import Guardian, GuardianRelation, Language, Person
+from laget.people.models import AddressProtection, Guardian, GuardianRelation, Language, Person
 from laget.people.services import national_id_parse
 
 
@@ -53,6 +53,10 @@ class PersonForm(forms.Form):
     interpreter_language = forms.ChoiceField(
         label=_("Tolkespråk"), choices=[("", "—"), *Language.choices], required=False
     )
+    address_protection = forms.ChoiceField(
+        label=_("Adressebeskyttelse"), choices=AddressProtection.choices, required=False,
+        help_text=Person._meta.get_field("address_protection").help_text,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,6 +90,7 @@ class PersonForm(forms.Form):
             "preferred_language": person.preferred_language,
             "interpreter_needed": person.interpreter_needed,
             "interpreter_language": person.interpreter_language,
+            "address_protection": person.address_protection,
         }
 
     def add_service_error(self, error: ValidationError) -> None:
@@ -110,8 +115,12 @@ class GuardianForm(forms.Form):
         label=_("Har foreldreansvar"), required=False, initial=True
     )
     restricted_contact = forms.BooleanField(
-        label=_("Begrenset kontakt (besøksforbud, sperret adresse)"), required=False,
+        label=_("Begrenset kontakt (for eksempel besøksforbud)"), required=False,
         help_text=Guardian._meta.get_field("restricted_contact").help_text,
+    )
+    address_protection = forms.ChoiceField(
+        label=_("Adressebeskyttelse"), choices=AddressProtection.choices, required=False,
+        help_text=Guardian._meta.get_field("address_protection").help_text,
     )
     phone = forms.RegexField(
         label=_("Telefon"), required=False, max_length=20, regex=r"^\+?[0-9 ]{8,19}$",

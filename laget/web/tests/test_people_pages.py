@@ -123,3 +123,32 @@ def test_guardian_registration(client, coordinator):
     guardian = Guardian.objects.get()
     assert guardian.parental_responsibility and guardian.interpreter_needed
     assert AuditEvent.objects.filter(action="guardian.create").exists()
+
+
+def test_the_person_page_shows_each_message_to_the_guardians_and_its_delivery(client,
+                                                                              coordinator):
+    from django.db import transaction
+
+    from laget.core import clock
+    from laget.notify.models import Channel, Message, MessageStatus
+    from laget.notify.services import enqueue
+
+    person = PersonFactory(district_id="030111")
+    with transaction.atomic():
+        delivered = enqueue(channel=Channel.SMS, to="+4741234567", subject="", body="Hemmelig",
+                            key="p1", person_id=person.pk)
+        failed = enqueue(channel=Channel.EMAIL, to="forelder@example.invalid", subject="S",
+                         body="Hemmelig", key="p2", person_id=person.pk)
+    now = clock.now()
+    Message.objects.filter(pk=delivered.pk).update(status=MessageStatus.DELIVERED, sent_at=now,
+                                                   delivered_at=now)
+    Message.objects.filter(pk=failed.pk).update(status=MessageStatus.FAILED, failed_at=now)
+    page = client.get(reverse("web:person_detail", kwargs={"person_id": person.pk}))
+    text = page.content.decode()
+    assert 'data-testid="person-notifications"' in text
+    assert "+4741234567" in text and "Levert" in text
+    assert "Feilet" in text and "ring i stedet" in text
+    assert "Hemmelig" not in text  # what the message said is not repeated here
+    other = PersonFactory(district_id="030111")
+    page = client.get(reverse("web:person_detail", kwargs={"person_id": other.pk}))
+    assert "Laget har ikke sendt meldinger om denne personen." in page.content.decode()

@@ -172,3 +172,22 @@ def test_the_start_page_offers_police_roles_the_form(client_for, officer, coordi
         reverse("web:start")).content.decode()
     assert reverse("web:police_create") not in client_for(coordinator).get(
         reverse("web:start")).content.decode()
+
+
+def test_the_receipt_says_when_krr_could_not_be_asked(client_for, officer, coordinator,
+                                                      settings):
+    from laget.notify.tests.fakes import KrrServer
+
+    krr = KrrServer(token="krr-token").start()
+    try:
+        settings.LAGET_KRR_URL, settings.LAGET_KRR_TOKEN = krr.url, "krr-token"
+        krr.script.append(500)
+        person = _young(15)
+        person.guardians.update(national_id=person.national_id)  # any number: KRR is asked
+        client = client_for(officer)
+        page = client.get(_post(client, person)["Location"]).content.decode()
+    finally:
+        krr.stop()
+    assert len(krr.requests) == 1
+    assert "Amina Mor er varslet på SMS" in page
+    assert 'data-testid="krr-unavailable"' in page

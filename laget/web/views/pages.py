@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from laget.accounts.access import Actor, actor_required
 from laget.accounts.models import AgencyType, Role
 from laget.areas import selectors as area_selectors
+from laget.cases import barnevern
 from laget.cases.selectors_desk import may_use_desk, start_figures_for
 from laget.core import clock
 from laget.core.errors import NotFound
@@ -83,6 +84,10 @@ POLICE_ACTIONS = [
     Action(_("Enhetens registreringer"), _("Registreringene fra enheten din, med status for "
                                            "varslene til foresatte."), "web:police_list"),
 ]
+BARNEVERN_ACTION = Action(
+    _("Meldinger til barnevernet"), _("Meldinger fra andre virksomheter etter opplysningsplikten, "
+                                      "for eksempel politiets våpenutløser."),
+    "web:barnevern_reports")
 WITHHOLDING_ACTION = Action(
     _("Tilbakehold av innsyn"), _("Linjer som holdes tilbake fra en persons innsynsrapport, med "
                                   "lovgrunnlag og sluttdato."), "web:withholding_list")
@@ -126,6 +131,13 @@ def start(request: HttpRequest, actor: Actor) -> HttpResponse:
     actions = ROLE_ACTIONS.get(membership.role, []) if membership else []
     if membership and membership.agency.type == AgencyType.POLITI and actor.role in CASE_ROLES:
         actions = [*POLICE_ACTIONS, *actions]
+    if membership and barnevern.is_barnevern(actor):
+        waiting = barnevern.unreceived_count_for(actor=actor)
+        actions = [Action(
+            ngettext("%(count)s ny melding til barnevernet", "%(count)s nye meldinger til "
+                     "barnevernet", waiting) % {"count": waiting},
+            _("Les meldingene og bekreft mottak."), "web:barnevern_reports",
+        ) if waiting else BARNEVERN_ACTION, *actions]
     if membership and actor.role in CASE_ROLES:
         failed = failed_messages_for(actor=actor).count()
         if failed:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from laget.accounts.access import Actor, actor_required
 from laget.core.errors import NotFound
+from laget.notify.selectors import messages_about_person
 from laget.records.services import is_district_coordinator
 from laget.sharing.selectors import case_open_for_person
 from laget.web.forms.people import GuardianForm, PersonForm, PersonLookupForm
@@ -67,6 +68,7 @@ def person_detail(request: HttpRequest, actor: Actor, person_id: str) -> HttpRes
         "open_case": case,
         "may_open_case": case is None and is_district_coordinator(actor, person.district_id),
         "may_make_innsyn": may_make_innsyn(actor=actor, person_id=person.pk),
+        "notifications": messages_about_person(person_id=person.pk),
     })
 
 

@@ -1,5 +1,6 @@
-"""Police registrations: the one-page form, the receipt of what happened, and the unit's list with
-each guardian notification's status. Police case roles only; a unit sees its own registrations.
+"""Police registrations: the one-page form, the receipt of what happened with a printable letter
+for each guardian, and the unit's list with each guardian notification's status. Police case roles
+only; a unit sees its own registrations.
 
 The receipt names a SaLTo case only to an officer on its team: to anyone else the registration
 was «sent to the SaLTo coordinator», whether it landed on a case or became a concern."""
@@ -16,6 +17,7 @@ from laget.core.errors import DomainError, NotFound
 from laget.policing import selectors, services
 from laget.records.services import CASE_ROLES
 from laget.web.forms.policing import RegistrationForm
+from laget.web.services.guardian_letter import guardian_letter_pdf
 
 
 def _require_police(actor: Actor) -> None:
@@ -55,6 +57,25 @@ def registration_receipt(request: HttpRequest, actor: Actor, registration_id: uu
         raise Http404 from None
     return render(request, "web/policing/receipt.html", {"view": view,
                                                          "r": view.registration})
+
+
+@actor_required(CASE_ROLES)
+def guardian_letter(request: HttpRequest, actor: Actor, registration_id: uuid.UUID,
+                    guardian_id: uuid.UUID) -> HttpResponse:
+    """The guardian's message as a letter (PDF) in the guardian's language, for a guardian the
+    unit tells by hand. The guardian's name is only inside the PDF, never in the URL or the file
+    name."""
+    _require_police(actor)
+    try:
+        letter = selectors.guardian_letter_get_for(actor=actor, registration_id=registration_id,
+                                                   guardian_id=guardian_id)
+    except NotFound:
+        raise Http404 from None
+    response = HttpResponse(guardian_letter_pdf(actor=actor, letter=letter),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="brev-til-foresatt.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @actor_required(CASE_ROLES)
