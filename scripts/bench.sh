@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # `make bench`: run the benchmarks listed in bench/README.md against their own PostgreSQL database
 # (`laget_bench`, created and migrated here; each benchmark seeds it with `seed_scale` when it is
-# not already seeded at the size it needs, and keeps it for the next run).
+# not already seeded at the size it needs, and keeps it for the next run). The notification
+# benchmark has a database of its own (`laget_bench_notify`): it writes registrations, concerns
+# and a task queue that must not land in the scale seed the others read.
 # Usage: scripts/bench.sh [arguments for every benchmark, e.g. --iterations 50]
 #        LAGET_BENCH_ONLY=audit scripts/bench.sh [its arguments]   (one benchmark: bench_audit.py)
+#        LAGET_BENCH_ONLY=notify LAGET_BENCH_NOTIFY_SECONDS=10 scripts/bench.sh   (a short run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,18 +31,28 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
-BENCH_DB="${LAGET_BENCH_DB:-laget_bench}"
-psql -q -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'" \
-  | grep -q 1 || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $BENCH_DB OWNER laget"
+bench_db() {
+  case "$1" in
+    bench/bench_notify.py) echo "${LAGET_BENCH_NOTIFY_DB:-laget_bench_notify}" ;;
+    *) echo "${LAGET_BENCH_DB:-laget_bench}" ;;
+  esac
+}
 
 # Synthetic data only, production settings otherwise (DEBUG off, reviewed-rules-only).
-export DATABASE_URL="postgres://laget:laget@127.0.0.1:5432/$BENCH_DB"
 export LAGET_ALLOW_SYNTHETIC_IDS=1 DEBUG=0
 export SECRET_KEY="${SECRET_KEY:-laget-bench-only-secret-key-not-for-any-deployment-0123456789}"
 export LAGET_VAR_DIR="${LAGET_VAR_DIR:-$(mktemp -d -t laget-bench-var-XXXXXX)}"
-.venv/bin/python manage.py migrate --no-input -v0
 
+migrated=" "
 for bench in "${benches[@]}"; do
+  BENCH_DB="$(bench_db "$bench")"
+  if [[ "$migrated" != *" $BENCH_DB "* ]]; then
+    psql -q -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'" \
+      | grep -q 1 || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $BENCH_DB OWNER laget"
+    DATABASE_URL="postgres://laget:laget@127.0.0.1:5432/$BENCH_DB" \
+      .venv/bin/python manage.py migrate --no-input -v0
+    migrated+="$BENCH_DB "
+  fi
   echo "== $bench" >&2
-  .venv/bin/python "$bench" "$@"
+  DATABASE_URL="postgres://laget:laget@127.0.0.1:5432/$BENCH_DB" .venv/bin/python "$bench" "$@"
 done

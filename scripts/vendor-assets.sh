@@ -12,6 +12,7 @@
 #   3. Rewrites the few absolute Punkt-CDN icon URLs in the Punkt CSS to the
 #      vendored copies (our CSP is 'self'-only and runtime must be offline),
 #      then checks that every url(...) in the vendored CSS resolves to a file.
+#      Wraps vega-interpreter's ES module as a classic script (no bundler).
 #   4. Writes laget/web/static/vendor/VERSIONS.json (package, version, SPDX
 #      licence, dist.integrity, files copied with sha256 + size).
 #
@@ -33,6 +34,14 @@ PUNKT_CSS_VERSION="16.8.2"
 PUNKT_ASSETS_VERSION="13.16.0"
 HTMX_VERSION="2.0.11"
 AXE_VERSION="4.14.1"
+# Vega-Lite charts (laget/web/static/laget/charts.js). vega-lite 6.5 wants vega
+# ^6.4 as a peer; vega-embed 7.3 depends on vega-interpreter ^2.3.2 and bundles
+# it, but our CSP has no 'unsafe-eval', so the interpreter is pinned and loaded
+# on its own too (as vega.expressionInterpreter, which vega-embed prefers).
+VEGA_VERSION="6.4.0"
+VEGA_LITE_VERSION="6.5.0"
+VEGA_EMBED_VERSION="7.3.0"
+VEGA_INTERPRETER_VERSION="2.3.2"
 
 # Extra Punkt assets the page layout uses directly (not referenced by the CSS).
 PUNKT_LOGOS=(
@@ -73,6 +82,10 @@ PKGS=(
   "@oslokommune/punkt-assets@$PUNKT_ASSETS_VERSION"
   "htmx.org@$HTMX_VERSION"
   "axe-core@$AXE_VERSION"
+  "vega@$VEGA_VERSION"
+  "vega-lite@$VEGA_LITE_VERSION"
+  "vega-embed@$VEGA_EMBED_VERSION"
+  "vega-interpreter@$VEGA_INTERPRETER_VERSION"
 )
 
 # --- Install ----------------------------------------------------------------
@@ -239,6 +252,52 @@ copy axe-core axe.min.js axe/axe.min.js
 copy axe-core LICENSE axe/LICENSE
 copy axe-core LICENSE-3RD-PARTY.txt axe/LICENSE-3RD-PARTY.txt
 
+# --- Vega, Vega-Lite, vega-embed, vega-interpreter (charts) ------------------
+# One copy of each: a nested vega or vega-interpreter would mean the pins
+# disagree with what vega-lite / vega-embed ask for.
+for nested in vega-lite/node_modules/vega vega-embed/node_modules/vega \
+  vega-embed/node_modules/vega-lite vega-embed/node_modules/vega-interpreter; do
+  [[ ! -e "$NM/$nested" ]] || die "npm installed a second copy at $nested; align the Vega pins"
+done
+copy vega build/vega.min.js vega/vega.min.js
+copy vega LICENSE vega/LICENSE.vega
+copy vega-lite build/vega-lite.min.js vega/vega-lite.min.js
+# These two builds end in a sourceMappingURL comment; the manifest storage
+# (collectstatic) fails on a reference to a file that is not there.
+copy vega-lite build/vega-lite.min.js.map vega/vega-lite.min.js.map
+copy vega-lite LICENSE vega/LICENSE.vega-lite
+copy vega-embed build/vega-embed.min.js vega/vega-embed.min.js
+copy vega-embed build/vega-embed.min.js.map vega/vega-embed.min.js.map
+copy vega-embed LICENSE vega/LICENSE.vega-embed
+copy vega-interpreter LICENSE vega/LICENSE.vega-interpreter
+# vega-interpreter ships only an ES module that imports three helpers from
+# vega-util by bare name, which a browser cannot resolve without a bundler or
+# an import map. vega.min.js exports the same helpers, so wrap the module as a
+# classic script that takes them from the global `vega` and sets
+# vega.expressionInterpreter. Fails unless the module has exactly the one
+# import and one export this expects.
+INTERP_SRC="$NM/vega-interpreter/build/vega-interpreter.js"
+INTERP_IMPORT="import { ascending, isString, DisallowedObjectProperties } from 'vega-util';"
+INTERP_EXPORT="export { expression as expressionInterpreter };"
+[[ "$(grep -c '^import ' "$INTERP_SRC")" == 1 && "$(head -n1 "$INTERP_SRC")" == "$INTERP_IMPORT" ]] \
+  || die "vega-interpreter: unexpected imports; update the wrapper in this script"
+[[ "$(grep -c '^export ' "$INTERP_SRC")" == 1 && "$(grep '^export ' "$INTERP_SRC")" == "$INTERP_EXPORT" ]] \
+  || die "vega-interpreter: unexpected exports; update the wrapper in this script"
+{
+  printf '/* vega-interpreter %s (BSD-3-Clause, see LICENSE.vega-interpreter).\n' "$VEGA_INTERPRETER_VERSION"
+  printf ' * Wrapped by scripts/vendor-assets.sh as a classic script: load after vega.min.js. */\n'
+  printf '(function (vega) {\n"use strict";\n'
+  printf 'if (!vega) throw new Error("vega-interpreter: load vega.min.js first");\n'
+  printf 'const { ascending, isString, DisallowedObjectProperties } = vega;\n'
+  grep -v -e '^import ' -e '^export ' -e '^//# sourceMappingURL=' "$INTERP_SRC"
+  printf 'vega.expressionInterpreter = expression;\n})(globalThis.vega);\n'
+} >"$OUT/vega/vega-interpreter.js"
+chmod 0644 "$OUT/vega/vega-interpreter.js"
+printf '%s\t%s\t%s\n' vega-interpreter vega/vega-interpreter.js \
+  "build/vega-interpreter.js (wrapped)" >>"$MANIFEST"
+VEGA_INTERPRETER_UPSTREAM_SHA256="$(sha256sum "$INTERP_SRC" | cut -d' ' -f1)"
+export VEGA_INTERPRETER_UPSTREAM_SHA256
+
 # --- Verify: every url(...) in every vendored CSS file resolves -------------
 while IFS= read -r -d '' css; do
   dir="$(dirname "$css")"
@@ -282,6 +341,16 @@ const packages = specs.map((spec, i) => {
   if (name === "@oslokommune/punkt-assets") {
     entry.license_note = "The package is MIT, but the Oslo Sans font files (punkt/fonts/OsloSans-*) carry a proprietary licence embedded in the fonts: use restricted to Oslo kommune's business, not transferable to third parties. See punkt/fonts/LICENSE-OsloSans.txt.";
   }
+  if (name === "vega-interpreter") {
+    entry.modified = [{
+      path: "vega/vega-interpreter.js",
+      upstream_sha256: process.env.VEGA_INTERPRETER_UPSTREAM_SHA256,
+      change: "ES module wrapped as a classic script: its one import (ascending, isString, DisallowedObjectProperties from vega-util) is taken from the global vega of vega.min.js, and its export is set as vega.expressionInterpreter; its sourceMappingURL comment dropped; the code between is unchanged",
+    }];
+  }
+  if (name === "vega" || name === "vega-embed") {
+    entry.license_note = "The minified build bundles third-party code under its own permissive licences (vega: d3 and other modules, ISC, and robust-predicates, Unlicense; vega-embed: vega-themes and vega-tooltip, BSD-3-Clause, fast-json-patch and json-stringify-pretty-compact, MIT, semver, ISC, tslib, 0BSD, and a copy of vega-interpreter).";
+  }
   return entry;
 });
 const doc = {
@@ -293,7 +362,9 @@ EOF
 node "$WORK/versions.cjs" "$OUT" "$MANIFEST" "$WORK/punkt-css.upstream-sha256" \
   "${PKGS[@]}" \
   --integrity "${INTEGRITY[$CSS_PKG]}" "${INTEGRITY[$ASSETS_PKG]}" "${INTEGRITY[htmx.org]}" "${INTEGRITY[axe-core]}" \
+    "${INTEGRITY[vega]}" "${INTEGRITY[vega-lite]}" "${INTEGRITY[vega-embed]}" "${INTEGRITY[vega-interpreter]}" \
   --license "${LICENSE[$CSS_PKG]}" "${LICENSE[$ASSETS_PKG]}" "${LICENSE[htmx.org]}" "${LICENSE[axe-core]}" \
+    "${LICENSE[vega]}" "${LICENSE[vega-lite]}" "${LICENSE[vega-embed]}" "${LICENSE[vega-interpreter]}" \
   || die "writing VERSIONS.json failed"
 
 # --- Swap in ----------------------------------------------------------------
@@ -305,5 +376,6 @@ cp -R "$OUT/." "$VENDOR/"
 total="$(du -sb "$VENDOR" | cut -f1)"
 nfiles="$(find "$VENDOR" -type f | wc -l)"
 log "punkt-css ${VERSION[$CSS_PKG]}, punkt-assets ${VERSION[$ASSETS_PKG]}, htmx ${VERSION[htmx.org]}, axe-core ${VERSION[axe-core]}"
+log "vega ${VERSION[vega]}, vega-lite ${VERSION[vega-lite]}, vega-embed ${VERSION[vega-embed]}, vega-interpreter ${VERSION[vega-interpreter]}"
 log "punkt CSS: $n_refs url() references resolved locally (sha256 $after_sha)"
 log "wrote $nfiles files, $total bytes to ${VENDOR#"$ROOT"/}"

@@ -19,13 +19,17 @@ from laget.audit.models import Withholding
 from laget.cases.models import BarnevernReport, Concern, Meeting
 from laget.cases.tests.factories import GoalFactory, TaskFactory
 from laget.core import clock
+from laget.fasttrack.models import YouthCase
 from laget.people.tests.factories import GuardianFactory, PersonFactory
-from laget.policing.models import PoliceRegistration
+from laget.policing.models import FastTrackRequest, PoliceRegistration
 from laget.records.tests.factories import CaseFactory, TeamMemberFactory
 from laget.sharing import services as sharing_services
 from laget.sharing.models import EmergencyAccess
 
-ROLES = ["caseworker", "coordinator", "leader", "analyst", "auditor", "admin"]
+# The police prosecutor (påtalejurist) works in the youth fast track (laget.fasttrack) and gets no
+# case role's pages (they are not in PERSON_ROLES): only the fast track's and what every logged-in
+# user gets.
+ROLES = ["caseworker", "coordinator", "leader", "analyst", "auditor", "admin", "prosecutor"]
 PERSON_ROLES = {"caseworker", "coordinator", "leader"}
 DISTRICT = "030111"  # every test agency is in Stovner; the test person lives there too
 
@@ -84,7 +88,7 @@ def innsyn_page(*, pdf: bool) -> dict[str, int]:
     # not exist for them (404). Without saying who asked, the team member's PDF link goes back to
     # the page (302).
     return {"anonymous": 302, "caseworker": 404, "coordinator": 302 if pdf else 200,
-            "leader": 403, "analyst": 403, "auditor": 200, "admin": 403}
+            "leader": 403, "analyst": 403, "auditor": 200, "admin": 403, "prosecutor": 403}
 
 
 def police_page(agency_type: str) -> dict[str, int]:
@@ -99,6 +103,30 @@ def barnevern_page(agency_type: str) -> dict[str, int]:
     # else is turned away (403).
     seen = 200 if agency_type == AgencyType.BARNEVERN else 403
     return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
+FASTTRACK_AGENCY_TYPES = {AgencyType.POLITI, AgencyType.DOMSTOL, AgencyType.KONFLIKTRAAD,
+                          AgencyType.KRIMINALOMSORG}
+
+
+def fasttrack_page(agency_type: str) -> dict[str, int]:
+    # The youth fast track is for the four agencies a case can name, in their case roles, and for
+    # the police's prosecutors; to everyone else it is closed (403). The placeholder case names
+    # the agency, so all of them see it (one not named gets 404: the page tests cover that).
+    def status(role: str) -> int:
+        if agency_type not in FASTTRACK_AGENCY_TYPES:
+            return 403
+        if role in PERSON_ROLES or (role == "prosecutor" and agency_type == AgencyType.POLITI):
+            return 200
+        return 403
+    return {"anonymous": 302, **{r: status(r) for r in ROLES}}
+
+
+def prosecutor_page(agency_type: str) -> dict[str, int]:
+    # Opening a fast-track case (by hand or from the weapon trigger's request): the police's
+    # prosecutors only.
+    seen = 200 if agency_type == AgencyType.POLITI else 403
+    return {"anonymous": 302, **{r: seen if r == "prosecutor" else 403 for r in ROLES}}
 
 
 LOG_READERS = {"anonymous": 401, **{r: 200 if r == "auditor" else 403 for r in ROLES}}
@@ -137,6 +165,13 @@ MATRIX = {
     "web:police_receipt": ({"registration_id": "REGISTRATION"}, police_page),
     "web:police_guardian_letter": ({"registration_id": "REGISTRATION",
                                     "guardian_id": "GUARDIAN"}, police_page),
+    # The youth fast track; its statistics hold no personal data: every logged-in user.
+    "web:fasttrack_list": ({}, fasttrack_page),
+    "web:fasttrack_open": ({}, prosecutor_page),
+    "web:fasttrack_request": ({"request_id": "FTREQUEST"}, prosecutor_page),
+    "web:fasttrack_case": ({"case_id": "YOUTHCASE"}, fasttrack_page),
+    "web:fasttrack_statistics": ({}, LOGGED_IN),
+    "web:fasttrack_statistics_xlsx": ({}, LOGGED_IN),
     # Any agency's case roles submit concerns and see their own receipts; the concern itself is
     # for the coordinator or leader of the bydel it is addressed to.
     "web:concern_mine": ({}, only(*PERSON_ROLES)),
@@ -202,6 +237,10 @@ MATRIX = {
     # send everyone back to the login page.
     "accounts:totp": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "accounts:totp_enroll": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
+    # Single sign-on is off in this run (no LAGET_OIDC_ISSUER): it does not exist for anyone. With
+    # it on, both steps are for the anonymous; laget/accounts/tests/test_sso.py covers them.
+    "accounts:sso": ({}, {"anonymous": 404, **dict.fromkeys(ROLES, 404)}),
+    "accounts:sso_callback": ({}, {"anonymous": 404, **dict.fromkeys(ROLES, 404)}),
     "accounts:logout": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
     "accounts:role_switch": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
     "accounts:password_change": ({}, LOGGED_IN),
@@ -307,13 +346,26 @@ def _case_objects(person, memberships: dict) -> dict[str, object]:
         birth_date=registration.birth_date, text="Melding.", source_agency=coordinator.agency,
         sent_by=coordinator.user, basis_rule="bvl-13-2-meldeplikt",
         basis_citation="barnevernsloven § 13-2", origin_id=registration.pk)
+    agency = coordinator.agency
+    sides = {AgencyType.DOMSTOL: "court", AgencyType.KONFLIKTRAAD: "konfliktraad",
+             AgencyType.KRIMINALOMSORG: "kriminalomsorg"}
+    youth_case = YouthCase.objects.create(
+        person=person, district_id=DISTRICT, police_case_number="12345678",
+        offence_categories=["vold"], offence_on=today - dt.timedelta(days=10), age_at_offence=16,
+        unit=agency if agency.type == AgencyType.POLITI else AgencyFactory(type="politi"),
+        opened_by=coordinator.user,
+        **({sides[agency.type]: agency} if agency.type in sides else {}))
+    fast_track_request = FastTrackRequest.objects.create(
+        registration=registration, person=person, unit=agency, requested_by=coordinator.user,
+        requested_at=clock.now())
     return {"CONCERN": concern.pk, "MEETING": meeting.pk, "REGISTRATION": registration.pk,
             "BVREPORT": report.pk,
             "GUARDIAN": guardian.pk,
             "GOAL": goal.pk, "TASK": task.pk,
             "CASE": case.pk, "ENTRY": entry.pk, "ATTACHMENT": entry.attachments.get().pk,
             "CONSENT": consent.pk, "MEMBER": member.pk, "ACCESS": access.pk,
-            "WITHHOLDING": withholding.pk}
+            "WITHHOLDING": withholding.pk, "YOUTHCASE": youth_case.pk,
+            "FTREQUEST": fast_track_request.pk}
 
 
 @pytest.mark.django_db

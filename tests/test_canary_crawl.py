@@ -93,6 +93,7 @@ def _values(world, name: str) -> list[str]:
         "goal_id": [world["case"].pk], "task_id": [world["case"].pk],
         "measure_id": [world["case"].pk],
         "registration_id": [world["case"].pk], "report_id": [world["case"].pk],
+        "request_id": [world["case"].pk],
     }
     if name not in values:
         pytest.fail(f"the crawl does not know URL parameter {name!r}: add it to _values()")

@@ -101,7 +101,7 @@ def test_demo_data_is_synthetic_deterministic_and_idempotent():
     assert second.created_persons == 0
     assert first.created_cases > 0 and second.created_cases == 0
     assert Person.objects.count() == first.persons == 30
-    assert User.objects.count() == first.users == 40
+    assert User.objects.count() == first.users == 43  # 12 per pilot bydel, 7 for the city
     assert all(p.is_synthetic for p in Person.objects.all())
     import datetime as dt
 
@@ -110,7 +110,8 @@ def test_demo_data_is_synthetic_deterministic_and_idempotent():
     ages = {p.age_on(dt.date(2026, 1, 1)) for p in Person.objects.all()}
     assert min(ages) >= 10 and max(ages) <= 24
     roles = set(User.objects.values_list("memberships__role", flat=True))
-    assert roles == {"caseworker", "coordinator", "leader", "analyst", "auditor", "admin"}
+    assert roles == {"caseworker", "coordinator", "leader", "analyst", "auditor", "admin",
+                     "prosecutor"}
     # the workflow is there once: plans, a held and a coming meeting per open case, concerns
     from laget.cases.models import Concern, Handover, Meeting, MeetingStatus, Plan, Task
     from laget.records.models import Case
@@ -120,6 +121,13 @@ def test_demo_data_is_synthetic_deterministic_and_idempotent():
     assert Meeting.objects.filter(status=MeetingStatus.HELD).count() == open_cases
     assert Task.objects.overdue().exists() and Task.objects.filter(status="done").exists()
     assert Concern.objects.exists() and Handover.objects.count() <= 1
-    counts = (Plan.objects.count(), Meeting.objects.count(), Concern.objects.count())
+    # the police's registrations and the fast track, once
+    from laget.fasttrack.models import YouthCase
+    from laget.policing.models import PoliceRegistration
+
+    assert PoliceRegistration.objects.filter(weapon_type="kniv").exists()
+    counts = (Plan.objects.count(), Meeting.objects.count(), Concern.objects.count(),
+              PoliceRegistration.objects.count(), YouthCase.objects.count())
     build_demo(seed=7, persons=30)
-    assert (Plan.objects.count(), Meeting.objects.count(), Concern.objects.count()) == counts
+    assert (Plan.objects.count(), Meeting.objects.count(), Concern.objects.count(),
+            PoliceRegistration.objects.count(), YouthCase.objects.count()) == counts

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from laget.accounts.models import Agency, Membership, User
+from laget.accounts.models import Agency, ExternalIdentity, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,9 +13,19 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("agency",)
 
 
+class ExternalIdentityInline(admin.TabularInline):
+    """Links to single sign-on accounts: an administrator links by hand what the first login
+    could not link by a verified e-mail address (see laget.accounts.sso)."""
+
+    model = ExternalIdentity
+    extra = 0
+    fields = ("issuer", "subject", "last_login")
+    readonly_fields = ("last_login",)
+
+
 @admin.register(User)
 class LagetUserAdmin(UserAdmin):
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, ExternalIdentityInline]
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "last_login")
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from laget.core import clock
 from laget.core.models import BaseModel
@@ -32,11 +33,14 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analytiker")
     AUDITOR = "auditor", _("Revisor")
     ADMIN = "admin", _("Administrator")
+    #: A police prosecutor (påtalejurist): a police user who makes charge decisions; acts in the
+    #: youth fast track (laget.fasttrack), not in the SaLTo workflow.
+    PROSECUTOR = "prosecutor", _("Påtalejurist")
 
 
 #: Roles whose work may show them personal data; they must log in with a second factor.
 ROLES_WITH_PERSONAL_DATA = frozenset(
-    {Role.CASEWORKER, Role.COORDINATOR, Role.LEADER, Role.AUDITOR, Role.ADMIN}
+    {Role.CASEWORKER, Role.COORDINATOR, Role.LEADER, Role.AUDITOR, Role.ADMIN, Role.PROSECUTOR}
 )
 
 
@@ -118,3 +122,34 @@ class Membership(BaseModel):
     @property
     def sees_personal_data(self) -> bool:
         return self.role in ROLES_WITH_PERSONAL_DATA
+
+
+class ExternalIdentity(Device):
+    """A user's stable link to an account at an OpenID Connect provider: the issuer and its `sub`.
+
+    It is also the django-otp device that verified the session when the provider's `acr`/`amr`
+    claims vouch for a second factor (`laget.accounts.sso`), so `is_verified()` and the
+    second-factor middleware treat that login exactly like one verified by Laget's own TOTP.
+    django-otp finds devices by an integer id, hence no UUID key here; the id is never shown.
+    """
+
+    issuer = models.CharField(_("utsteder"), max_length=255)
+    subject = models.CharField(_("subjekt (sub)"), max_length=255)
+    created_at = models.DateTimeField(_("opprettet"), default=clock.now, editable=False)
+    last_login = models.DateTimeField(_("sist innlogget"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ekstern identitet")
+        verbose_name_plural = _("eksterne identiteter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="accounts_externalidentity_unique_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="accounts_externalidentity_one_per_issuer"
+            ),
+        ]
+
+    def verify_token(self, token: object) -> bool:
+        """Never: the provider verified the factor, there is no code to type for this device."""
+        return False

@@ -7,3 +7,5 @@ from django.dispatch import Signal
 second_factor_failed = Signal()
 second_factor_enrolled = Signal()
 password_changed = Signal()
+# sender=User class; kwargs: request, user (None when unknown), detail (no personal data)
+sso_login_refused = Signal()

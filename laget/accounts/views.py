@@ -1,7 +1,8 @@
 """Login in two steps (password, then a one-time code), logout, password change, role switch.
 
 The session is only logged in after the second step; between the steps it holds nothing but the
-id of the user who gave a correct password, for a few minutes.
+id of the user who gave a correct password, for a few minutes. Single sign-on (`sso`) replaces
+the password step; it replaces the code step too only when the provider vouches for two factors.
 """
 
 import datetime as dt
@@ -12,8 +13,9 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from laget.accounts import services, signals
+from laget.accounts import services, signals, sso
 from laget.accounts.access import Actor, actor_required
 from laget.accounts.forms import LagetPasswordChangeForm, LoginForm, TokenForm
 from laget.accounts.middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
@@ -37,6 +39,7 @@ from laget.core import clock
 
 PENDING_KEY = "laget_pending_login"
 PENDING_TTL = dt.timedelta(minutes=5)
+SSO_NEXT_KEY = "laget_sso_next"
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -86,7 +89,9 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
         if requires_second_factor(user=user):
             return redirect("accounts:totp_enroll")
         return _complete_login(request, user, None)
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+    return render(request, "accounts/login.html", {
+        "form": form, "next": _safe_next(request), "sso_enabled": sso.sso_enabled(),
+    })
 
 
 @sensitive_post_parameters("token")
@@ -142,6 +147,58 @@ def totp_enroll_view(request: HttpRequest) -> HttpResponseBase:
         "accounts/totp_enroll.html",
         {"form": form, "qr_svg": qr_svg, "secret": secret},
     )
+
+
+def _pending_start(request: HttpRequest, user: User, next_url: str) -> None:
+    request.session.cycle_key()
+    request.session[PENDING_KEY] = {
+        "user_id": user.pk, "at": clock.now().isoformat(), "next": next_url,
+    }
+
+
+@never_cache
+def sso_start_view(request: HttpRequest) -> HttpResponseBase:
+    """To the provider's login (a plain link: the login page's CSP allows no cross-site form)."""
+    if not sso.sso_enabled():
+        raise Http404
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    request.session[SSO_NEXT_KEY] = _safe_next(request)
+    redirect_uri = request.build_absolute_uri(reverse("accounts:sso_callback"))
+    try:
+        return sso.sso_authorize_redirect(request=request, redirect_uri=redirect_uri)
+    except sso.SsoRefused as refusal:
+        return _sso_refused(request, refusal)
+
+
+@never_cache
+def sso_callback_view(request: HttpRequest) -> HttpResponseBase:
+    """The provider's answer: verified claims -> a linked user with a role -> logged in, or on
+    to Laget's code step when the provider did not vouch for a second factor."""
+    if not sso.sso_enabled():
+        raise Http404
+    next_url = request.session.pop(SSO_NEXT_KEY, "")
+    try:
+        claims = sso.sso_claims_from_callback(request=request)
+        identity = sso.sso_identity_resolve(claims=claims)
+    except sso.SsoRefused as refusal:
+        return _sso_refused(request, refusal)
+    user = identity.user
+    _pending_start(request, user, next_url)
+    if sso.sso_counts_as_two_factor(claims=claims):
+        return _complete_login(request, user, identity)
+    if totp_device_confirmed(user=user) is not None:
+        return redirect("accounts:totp")
+    if requires_second_factor(user=user):
+        return redirect("accounts:totp_enroll")
+    return _complete_login(request, user, None)
+
+
+def _sso_refused(request: HttpRequest, refusal: sso.SsoRefused) -> HttpResponse:
+    signals.sso_login_refused.send(
+        User, request=request, user=refusal.user, detail=refusal.detail
+    )
+    return render(request, "accounts/sso_refused.html", {"message": refusal.message}, status=403)
 
 
 @require_POST

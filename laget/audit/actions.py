@@ -77,6 +77,12 @@ class Action(models.TextChoices):
     BARNEVERN_REPORT_SEND = "barnevern.report_send", _("Melding til barnevernet sendt")
     BARNEVERN_REPORT_VIEW = "barnevern.report_view", _("Melding til barnevernet lest")
     BARNEVERN_REPORT_RECEIVE = "barnevern.report_receive", _("Melding til barnevernet mottatt")
+    FASTTRACK_OPEN = "fasttrack.open", _("Ungdomssak i hurtigsporet opprettet")
+    FASTTRACK_VIEW = "fasttrack.view", _("Ungdomssak i hurtigsporet vist")
+    FASTTRACK_LIST = "fasttrack.list", _("Ungdomssaker i hurtigsporet listet")
+    FASTTRACK_CHANGE = "fasttrack.change", _("Ungdomssak i hurtigsporet endret")
+    FASTTRACK_MILESTONE = "fasttrack.milestone", _("Milepæl i hurtigsporet registrert")
+    FASTTRACK_REACTION = "fasttrack.reaction", _("Reaksjonsplan registrert eller endret")
 
 
 class Outcome(models.TextChoices):

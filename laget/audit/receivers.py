@@ -32,6 +32,16 @@ def _login_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: 
     )
 
 
+@receiver(account_signals.sso_login_refused, dispatch_uid="laget_audit_sso_refused")
+def _sso_login_refused(
+    sender: Any, request: Any, user: Any = None, detail: str = "", **kwargs: Any
+) -> None:
+    audit_record(
+        action=Action.LOGIN_FAILED, actor=user, outcome=Outcome.DENIED,
+        purpose=Purpose.INNLOGGING, details={"method": "oidc", "reason": detail},
+    )
+
+
 @receiver(user_locked_out, dispatch_uid="laget_audit_locked_out")
 def _locked_out(sender: Any, request: Any = None, **kwargs: Any) -> None:
     audit_record(

@@ -113,6 +113,7 @@ PER_DISTRICT_STAFF = [
     ("rektor", "Rolf", "Rektor", Role.LEADER, "skole-{slug}-2"),
     ("politi", "Petter", "Politi", Role.CASEWORKER, "politi-{slug}"),
     ("politileder", "Pia", "Politileder", Role.LEADER, "politi-{slug}"),
+    ("patale", "Paula", "Påtalejurist", Role.PROSECUTOR, "politi-{slug}"),
 ]
 CITY_STAFF = [
     ("kriminalomsorg", "Kristin", "Kriminalomsorg", Role.CASEWORKER, "kriminalomsorg-oslo"),

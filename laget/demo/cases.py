@@ -75,9 +75,13 @@ def _worker(username: str) -> _Worker:
 
 def build_cases(*, rng: random.Random, districts: dict[str, str], per_district: int = 12) -> int:
     """Open demo cases in each pilot bydel (code → slug). Returns the number created."""
-    rulebook_load(text=DEFAULT_RULEBOOK.read_text(encoding="utf-8"),
-                  file_name=DEFAULT_RULEBOOK.name)
     today = clock.today()
+    # Loaded a year back: the demo's history (cases, plans, police registrations with the clock
+    # turned back) happens under this rulebook, as it would have in a city that has used Laget.
+    with clock.frozen(dt.datetime.combine(today - dt.timedelta(days=365), dt.time(8),
+                                          tzinfo=clock.OSLO)):
+        rulebook_load(text=DEFAULT_RULEBOOK.read_text(encoding="utf-8"),
+                      file_name=DEFAULT_RULEBOOK.name)
     created = 0
     for code, slug in districts.items():
         if Case.objects.filter(district_id=code).exists():

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from django.conf import settings
 
 from laget.accounts.actor import Actor
-from laget.accounts.models import Membership, User
+from laget.accounts.models import Agency, Membership, User
 from laget.areas.models import District, Subdistrict
 from laget.cases import plan as plans
 from laget.cases.concerns import concern_submit
@@ -22,7 +22,13 @@ from laget.cases.handover import case_handover
 from laget.cases.meetings import DecisionInput, Invite, meeting_minutes_record, meeting_schedule
 from laget.cases.models import CaseStatusChange, ContactChannel, Plan
 from laget.core import clock
+from laget.fasttrack.services import (
+    fasttrack_open_from_request,
+    milestone_record,
+    youth_case_open,
+)
 from laget.people.models import Person
+from laget.policing.models import FastTrackRequest
 from laget.policing.services import registration_create
 from laget.records.models import Case, CaseStatus, TeamMember
 from laget.sharing.selectors import team_for
@@ -93,6 +99,7 @@ def build_workflow(*, rng: random.Random, districts: dict[str, str]) -> int:
             filled += 1
         _concerns(code, slug, rng, today)
         _police(code, slug, today)
+        _fast_track(code, slug, today)
     _handover(districts)
     return filled
 
@@ -200,9 +207,12 @@ def _police(code: str, slug: str, today: dt.date) -> None:
     if membership is None:
         return
     actor = Actor(user, membership)
-    cases = [c for c in Case.objects.filter(district_id=code, status=CaseStatus.ACTIVE)
-             .select_related("person").order_by("created_at", "id")
-             if c.person.national_id and c.person.age_on(today) < 18][:2]
+    children = [c for c in Case.objects.filter(district_id=code, status=CaseStatus.ACTIVE)
+                .select_related("person").order_by("created_at", "id")
+                if c.person.national_id and c.person.age_on(today) < 18]
+    # the knife preferably on someone old enough to be prosecuted (the fast track takes it up)
+    children.sort(key=lambda c: not c.person.age_on(today) >= 15)
+    cases = children[:2]
     place = Subdistrict.objects.filter(district_id=code).order_by("code").first()
     for days_ago, case, extra in (
             (2, cases[0] if cases else None,
@@ -218,6 +228,42 @@ def _police(code: str, slug: str, today: dt.date) -> None:
                                 given_name=case.person.given_name,
                                 family_name=case.person.family_name,
                                 national_id=case.person.national_id, **extra)
+
+
+def _fast_track(code: str, slug: str, today: dt.date) -> None:
+    """The prosecutor takes the weapon trigger's request up in the fast track, and follows an
+    older case whose charge decision is overdue (strpl. § 249's six weeks passed)."""
+    user = User.objects.filter(username=f"patale.{slug}").first()
+    membership = Membership.objects.select_related("agency").filter(user=user).first()
+    if membership is None:
+        return
+    actor = Actor(user, membership)
+    court = Agency.objects.filter(code="domstol-oslo").first()
+    number = 24_000_000 + int(code) % 1000 * 100
+    for request in (FastTrackRequest.objects.filter(unit=membership.agency,
+                                                    taken_up_at__isnull=True,
+                                                    person__isnull=False)
+                    .select_related("person", "registration")):
+        if request.person.age_on(request.registration.occurred_at.date()) < 15:
+            continue
+        with _at(today - dt.timedelta(days=1), 9):
+            case = fasttrack_open_from_request(actor=actor, request=request,
+                                               police_case_number=str(number), court=court)
+            milestone_record(actor=actor, case=case, kind="charged",
+                             occurred_on=clock.today())
+        number += 1
+    person = (Person.objects.filter(district_id=code, is_synthetic=True,
+                                    national_id__isnull=False)
+              .exclude(national_id="").order_by("national_id").first())
+    offence = today - dt.timedelta(days=70)
+    if person is None or not 15 <= person.age_on(offence) <= 17:
+        return
+    with _at(today - dt.timedelta(days=60), 10):
+        case = youth_case_open(actor=actor, person=person, police_case_number=str(number),
+                               offence_on=offence, offence_categories=["ran"], court=court)
+        milestone_record(actor=actor, case=case, kind="reported", occurred_on=offence)
+        milestone_record(actor=actor, case=case, kind="charged",
+                         occurred_on=clock.today())
 
 
 def _handover(districts: dict[str, str]) -> None:

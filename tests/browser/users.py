@@ -11,4 +11,5 @@ ROLE_AGENCIES: dict[str, tuple[str, str | None]] = {
     "analyst": ("by", None),
     "auditor": ("by", None),
     "admin": ("by", None),
+    "prosecutor": ("politi", None),
 }

@@ -275,11 +275,28 @@ def test_one_broken_message_does_not_stop_the_others(sms_gateway, monkeypatch, c
 def test_the_tasks_deliver(sms_gateway):
     with _at(0):
         first, second = _sms("a"), _sms("b")
-        assert deliver_message.call(str(first.pk)) == {"sent": 1, "retrying": 0, "failed": 0}
-        assert deliver_message.call(str(first.pk)) == {"sent": 0, "retrying": 0, "failed": 0}
+        # the first message's task takes the second along (a batch of what is due)
+        assert deliver_message.call(str(first.pk)) == {"sent": 2, "retrying": 0, "failed": 0}
+        assert deliver_message.call(str(second.pk)) == {"sent": 0, "retrying": 0, "failed": 0}
+        third = _sms("c")
         assert deliver_due_messages.call() == {"sent": 1, "retrying": 0, "failed": 0}
-    assert {r.payload["reference"] for r in sms_gateway.requests} == {str(first.pk),
-                                                                       str(second.pk)}
+    assert {r.payload["reference"] for r in sms_gateway.requests} == {
+        str(first.pk), str(second.pk), str(third.pk)}
+
+
+@pytest.mark.django_db
+def test_a_message_task_takes_a_batch_of_what_else_is_due(sms_gateway, settings):
+    """Under a burst, the first task drains a batch and the tasks behind it have nothing left."""
+    settings.LAGET_NOTIFY_BATCH_SIZE = 3
+    with _at(0):
+        messages = [_sms(f"burst-{n}") for n in range(5)]
+        assert deliver_message.call(str(messages[0].pk)) == {
+            "sent": 3, "retrying": 0, "failed": 0}
+        assert deliver_message.call(str(messages[1].pk)) == {
+            "sent": 2, "retrying": 0, "failed": 0}
+        assert deliver_message.call(str(messages[4].pk)) == {
+            "sent": 0, "retrying": 0, "failed": 0}
+    assert sorted(sms_gateway.keys()) == sorted(m.delivery_key for m in messages)
 
 
 @pytest.mark.django_db

@@ -39,6 +39,8 @@ ROLE_INTRO = {
     Role.AUDITOR: _("Du kontrollerer hvem som har sett og endret personopplysninger, og på "
                     "hvilket grunnlag."),
     Role.ADMIN: _("Du forvalter virksomheter, brukere og roller i Laget."),
+    Role.PROSECUTOR: _("Du tar påtaleavgjørelser og følger straffesakene mot unge i "
+                       "hurtigsporet, mot lovens frister og byens mål."),
 }
 
 AGENCY_INTRO = {
@@ -84,6 +86,16 @@ POLICE_ACTIONS = [
     Action(_("Enhetens registreringer"), _("Registreringene fra enheten din, med status for "
                                            "varslene til foresatte."), "web:police_list"),
 ]
+FASTTRACK_LIST = Action(_("Hurtigsporet"), _("Åpne straffesaker mot unge der virksomheten er "
+                                          "ansvarlig, med dager igjen til fristen."),
+                        "web:fasttrack_list")
+FASTTRACK_STATISTICS = Action(_("Hurtigsporet: statistikk"), _("Dager per fase per måned og "
+                                                              "bydel for hele byen."),
+                              "web:fasttrack_statistics")
+#: the agency types whose case roles follow their youth fast-track cases (the police's through its
+#: prosecutors, who have their own actions)
+FASTTRACK_AGENCY_TYPES = frozenset({AgencyType.DOMSTOL, AgencyType.KONFLIKTRAAD,
+                                    AgencyType.KRIMINALOMSORG, AgencyType.POLITI})
 BARNEVERN_ACTION = Action(
     _("Meldinger til barnevernet"), _("Meldinger fra andre virksomheter etter opplysningsplikten, "
                                       "for eksempel politiets våpenutløser."),
@@ -122,6 +134,14 @@ ROLE_ACTIONS: dict[str, list[Action]] = {
         Action(_("Administrasjon"), _("Virksomheter, brukere og roller."), "admin:index"),
         DISTRICT_ACTION,
     ],
+    Role.PROSECUTOR: [
+        FASTTRACK_LIST,
+        Action(_("Ny sak i hurtigsporet"), _("Legg inn en straffesak mot en ung person, eller ta "
+                                             "opp en anmodning fra våpenutløseren."),
+               "web:fasttrack_open"),
+        FASTTRACK_STATISTICS,
+        DISTRICT_ACTION,
+    ],
 }
 
 
@@ -131,6 +151,9 @@ def start(request: HttpRequest, actor: Actor) -> HttpResponse:
     actions = ROLE_ACTIONS.get(membership.role, []) if membership else []
     if membership and membership.agency.type == AgencyType.POLITI and actor.role in CASE_ROLES:
         actions = [*POLICE_ACTIONS, *actions]
+    if (membership and membership.agency.type in FASTTRACK_AGENCY_TYPES
+            and actor.role in CASE_ROLES):
+        actions = [FASTTRACK_LIST, *actions]
     if membership and barnevern.is_barnevern(actor):
         waiting = barnevern.unreceived_count_for(actor=actor)
         actions = [Action(

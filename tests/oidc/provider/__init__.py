@@ -1,0 +1,1 @@
+"""The test provider's own pieces: users and their claims from a JSON file the tests write."""
