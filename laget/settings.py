@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "laget.cases",
     "laget.policing",
     "laget.fasttrack",
+    "laget.family",
     "laget.web",
     "laget.api",
     "laget.demo",
@@ -159,6 +160,19 @@ LAGET_OIDC_LINK_BY_EMAIL = env_bool("LAGET_OIDC_LINK_BY_EMAIL", True)
 LAGET_OIDC_GROUPS_CLAIM = env_str("LAGET_OIDC_GROUPS_CLAIM", "")
 LAGET_OIDC_TIMEOUT_SECONDS = env_int("LAGET_OIDC_TIMEOUT_SECONDS", 10)
 
+# The family's own pages (laget.family): citizens log in through an ID-porten-style OpenID Connect
+# provider (the national identity number in `pid`). Off while the issuer is empty.
+LAGET_FAMILY_OIDC_ISSUER = env_str("LAGET_FAMILY_OIDC_ISSUER", "").rstrip("/")
+LAGET_FAMILY_OIDC_CLIENT_ID = env_str("LAGET_FAMILY_OIDC_CLIENT_ID", "")
+LAGET_FAMILY_OIDC_CLIENT_SECRET = env_str("LAGET_FAMILY_OIDC_CLIENT_SECRET", "")
+LAGET_FAMILY_OIDC_SCOPES = env_list("LAGET_FAMILY_OIDC_SCOPES", ["openid", "profile"])
+# Only these levels of assurance are let in (ID-porten's substantial and high).
+LAGET_FAMILY_OIDC_ACR = env_list(
+    "LAGET_FAMILY_OIDC_ACR", ["idporten-loa-substantial", "idporten-loa-high"])
+# A citizen's session on the family pages ends this long after the login.
+LAGET_FAMILY_SESSION_SECONDS = env_int("LAGET_FAMILY_SESSION_SECONDS", 30 * 60)
+# From this age the young person sees their own case (DOMAIN.md, Consent).
+LAGET_FAMILY_OWN_ACCESS_AGE = env_int("LAGET_FAMILY_OWN_ACCESS_AGE", 15)
 
 # Lockout after repeated failed logins (django-axes), per user name and address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

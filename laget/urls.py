@@ -12,6 +12,7 @@ install_admin_login(admin.site)
 urlpatterns = [
     path("", include("laget.web.urls")),
     path("konto/", include("laget.accounts.urls")),
+    path("familie/", include("laget.family.urls")),
     path("logg/", include("laget.audit.urls")),
     path("log/", include("laget.audit.log_urls")),
     path("i18n/sprak/", set_language, name="set_language"),

@@ -243,6 +243,17 @@ MATRIX = {
     "accounts:sso_callback": ({}, {"anonymous": 404, **dict.fromkeys(ROLES, 404)}),
     "accounts:logout": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
     "accounts:role_switch": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
+    # The family pages (laget.family) are for citizens, never for staff sessions: with the
+    # family login off in this run, the start page says so and everything else leads back to it;
+    # laget/family/tests/test_family.py covers the citizen's side against a real provider.
+    "family:start": ({}, EVERYONE),
+    "family:login": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
+    "family:login_callback": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
+    "family:logout": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
+    "family:person": ({"person_id": "PERSON"}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
+    "family:innsyn": ({"person_id": "PERSON"}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
+    "family:consent_withdraw": ({"person_id": "PERSON", "consent_id": "CONSENT"},
+                                {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "accounts:password_change": ({}, LOGGED_IN),
     "accounts:members": ({}, only("leader")),
     "audit:event_list": ({}, only("auditor")),

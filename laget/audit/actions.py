@@ -83,6 +83,10 @@ class Action(models.TextChoices):
     FASTTRACK_CHANGE = "fasttrack.change", _("Ungdomssak i hurtigsporet endret")
     FASTTRACK_MILESTONE = "fasttrack.milestone", _("Milepæl i hurtigsporet registrert")
     FASTTRACK_REACTION = "fasttrack.reaction", _("Reaksjonsplan registrert eller endret")
+    FAMILY_LOGIN = "family.login", _("Innlogging på familiesiden")
+    FAMILY_LOGIN_REFUSED = "family.login_refused", _("Avvist innlogging på familiesiden")
+    FAMILY_VIEW = "family.view", _("Familiesiden vist")
+    FAMILY_ACCESS_DENIED = "family.access_denied", _("Avvist tilgang på familiesiden")
 
 
 class Outcome(models.TextChoices):

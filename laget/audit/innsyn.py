@@ -123,7 +123,8 @@ class InnsynReport:
     for_auditor: bool
     requested_by: str
     produced_at: dt.datetime
-    produced_by: Actor
+    #: None when the person or a guardian made it themselves on the family pages
+    produced_by: Actor | None
     lines: list[ReportLine]
     checkpoint: CheckpointRef | None
     #: the auditor's version only: what is withheld from the person's version, and every
@@ -242,7 +243,7 @@ def events_concerning(person_id: uuid.UUID) -> QuerySet[AuditEvent]:
 
 @transaction.atomic
 def innsyn_report(
-    *, actor: Actor, person: Person, for_auditor: bool, requested_by: str,
+    *, actor: Actor | None, person: Person, for_auditor: bool, requested_by: str,
     hide: Callable[[ReportLine], bool] | None = None,
     action: Action = Action.INNSYN_REPORT, details: dict[str, object] | None = None,
 ) -> InnsynReport:
@@ -253,12 +254,15 @@ def innsyn_report(
     auditor's version (auditors only) shows them marked, with the count, agency, reason and end
     date of each withholding. The caller has checked that the actor may make the report; `hide`
     leaves out lines the actor must not learn of (existence-confidential services they have no
-    basis for) — the caller tells the reader that such lines are only in the auditor's report."""
-    if for_auditor and actor.role != Role.AUDITOR:
+    basis for) — the caller tells the reader that such lines are only in the auditor's report.
+    `actor` None: the person or a guardian asks on the family pages (laget.family, which has
+    checked who they are and names them in `details`); always the person's version."""
+    is_auditor = actor is not None and actor.role == Role.AUDITOR
+    if for_auditor and not is_auditor:
         raise DomainError(str(_("Bare revisor kan se revisorversjonen av innsynsrapporten.")),
                           code="forbidden")
     if requested_by not in RequestedBy.LABELS or (
-            requested_by == RequestedBy.AUDITOR and actor.role != Role.AUDITOR):
+            requested_by == RequestedBy.AUDITOR and not is_auditor):
         raise DomainError(str(_("Oppgi hvem som ber om innsyn.")), code="requested_by")
     now = clock.now()
     today = now.astimezone(clock.OSLO).date()

@@ -288,3 +288,37 @@ def plan_document_for(*, actor: Actor, case: Case, family: bool) -> PlanDocument
         measures=[v for v in views if v.measure.goal_id is None],
         team=team, guardians=guardians, adult=adult,
     )
+
+
+def plan_document_for_family(*, case: Case) -> PlanDocument:
+    """The family's version of the plan for the family's own pages (laget.family), where no
+    member of staff reads it: the same choice as `plan_document_for(family=True)` — goals and
+    tasks marked for the family, no cancelled tasks, nothing from barnevern or health, no team
+    member from those services, current measures of kinds the family may see. The caller has
+    checked who the citizen is and audits the read."""
+    plan = _plan(case)
+    tasks = [t for t in (plan.tasks.select_related("agency", "assignee", "goal") if plan else [])
+             if _family_task(t)]
+    goals = [g for g in (plan.goals.all() if plan else []) if g.family_visible]
+    goal_ids = {g.pk for g in goals}
+    tasks = [t for t in tasks if t.goal_id is None or t.goal_id in goal_ids]
+    views = [v for v in (measure_registry.describe(m) for m in (plan.measures.all() if plan
+                                                                  else []))
+             if v.family_visible and v.measure.ended_on is None
+             and (v.measure.goal_id is None or v.measure.goal_id in goal_ids)]
+    team = [m for m in TeamMember.objects.active().filter(case=case)
+            .select_related("user", "agency").order_by("agency__name", "created_at")
+            if m.agency.type not in AGENCY_TYPE_REVEALS]
+    person = case.person
+    adult = person.age_on(clock.today()) >= MAJORITY_AGE
+    guardians = [] if adult else list(
+        person.guardians.filter(parental_responsibility=True).order_by("family_name",
+                                                                        "given_name"))
+    return PlanDocument(
+        case=case, family=True, version=plan.version if plan else 0,
+        goals=[DocumentGoal(g, [t for t in tasks if t.goal_id == g.pk],
+                            [v for v in views if v.measure.goal_id == g.pk]) for g in goals],
+        tasks=[t for t in tasks if t.goal_id is None],
+        measures=[v for v in views if v.measure.goal_id is None],
+        team=team, guardians=guardians, adult=adult,
+    )

@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -274,9 +275,17 @@ def consent_register(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_by: str) -> Consent:
-    """Withdraw a consent; it stops counting on the very next read. Past sharing stays lawful."""
-    _require_writer(actor, consent.case)
+def consent_withdraw(*, actor: Actor | None, consent: Consent, withdrawn_by: str,
+                     details: dict[str, Any] | None = None) -> Consent:
+    """Withdraw a consent; it stops counting on the very next read. Past sharing stays lawful.
+
+    `actor` None: the guardian or young person withdraws it themselves on the family pages
+    (laget.family has checked that they may, and names them in `details` for the audit event);
+    no member of staff records it."""
+    if actor is not None:
+        _require_writer(actor, consent.case)
+    elif not details:
+        raise DomainError(_("Oppgi hvem som trakk samtykket tilbake."), code="withdrawn_by")
     if withdrawn_by not in WithdrawnBy.values:
         raise DomainError(_("Oppgi hvem som trakk samtykket tilbake."), code="withdrawn_by")
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
@@ -284,13 +293,13 @@ def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_by: str) -> Co
         raise DomainError(_("Samtykket er allerede trukket tilbake."), code="withdrawn")
     locked.withdrawn_at = clock.now()
     locked.withdrawn_by = withdrawn_by
-    locked.withdrawal_recorded_by = actor.user
+    locked.withdrawal_recorded_by = actor.user if actor is not None else None
     locked.updated_at = locked.withdrawn_at
     locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_recorded_by",
                                "updated_at"])
     audit_record(action=Action.CONSENT_WITHDRAW, actor=actor, obj=locked,
                  persons=[consent.case.person_id], purpose=Purpose.OPPFOLGING,
-                 details={"withdrawn_by": withdrawn_by})
+                 details={"withdrawn_by": withdrawn_by, **(details or {})})
     return locked
 
 

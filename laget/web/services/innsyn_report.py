@@ -52,7 +52,8 @@ def report_context(report: InnsynReport, *, site: str) -> dict[str, Any]:
                  for line in report.lines],
         "requested_by_label": RequestedBy.LABELS.get(report.requested_by, ""),
         # a team member's report may leave out existence-confidential services: say so, always
-        "by_team_member": report.produced_by.role in TEAM_ROLES,
+        "by_team_member": (report.produced_by is not None
+                           and report.produced_by.role in TEAM_ROLES),
         "site": site.rstrip("/"),
         "proof_form": innsyn.PROOF_PATH.format(index="N", size="S"),
         "checkpoint_path": innsyn.CHECKPOINT_PATH,

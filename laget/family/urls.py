@@ -1,0 +1,16 @@
+from django.urls import path
+
+from laget.family import views
+
+app_name = "family"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("logg-inn/", views.login_start, name="login"),
+    path("logg-inn/tilbake/", views.login_callback, name="login_callback"),
+    path("logg-ut/", views.logout, name="logout"),
+    path("<uuid:person_id>/", views.person, name="person"),
+    path("<uuid:person_id>/innsyn/", views.innsyn_report, name="innsyn"),
+    path("<uuid:person_id>/samtykker/<uuid:consent_id>/trekk-tilbake/", views.consent_withdraw,
+         name="consent_withdraw"),
+]
