@@ -726,8 +726,10 @@ def main() -> None:
                         help="seconds more for late duplicates once all have arrived")
     parser.add_argument("--interval", type=float, default=None,
                         help="db_worker --interval (default: the command's own, 1 s)")
-    parser.add_argument("--conn-max-age", type=int, default=None,
-                        help="DATABASE_CONN_MAX_AGE for the workers (default: the settings', 0)")
+    parser.add_argument("--conn-max-age", type=int,
+                        default=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
+                        help="DATABASE_CONN_MAX_AGE for the workers (default 600, as README's "
+                             "«Running it for real» deploys them)")
     parser.add_argument("--no-scheduler", dest="scheduler", action="store_false",
                         help="without manage.py scheduler (no minute sweep)")
     parser.add_argument("--compare", type=int, default=1000,
