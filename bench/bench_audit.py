@@ -42,26 +42,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laget.settings")
 
-# The bench database's log is signed with a fixed key that exists only for it (the data is
-# synthetic, and the checkpoints must verify on every later run): derived from a constant, so the
-# key never needs storing. Its origin line says what it is.
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from benchenv import django_setup  # noqa: E402
 
-from laget.audit import note  # noqa: E402  (pure functions, no Django)
-
-BENCH_ORIGIN = "laget.invalid/bench-audit-log"
-_BENCH_KEY = Ed25519PrivateKey.from_private_bytes(
-    hashlib.sha256(b"laget bench audit log: not a secret").digest())
-os.environ["LAGET_LOG_ORIGIN"] = BENCH_ORIGIN
-os.environ["LAGET_LOG_SIGNING_KEY"] = note.signer_key(name=BENCH_ORIGIN, private_key=_BENCH_KEY)
-os.environ["LAGET_LOG_PREVIOUS_VERIFIERS"] = ""
-
-import django  # noqa: E402
-
-django.setup()
+# The audit log is signed with this benchmark's own key (benchenv).
+django_setup(log_name="bench-audit-log")
 
 from benchlib import git_commit, machine, merge_results, summary  # noqa: E402
 from django.db import connection, connections, models, transaction  # noqa: E402

@@ -31,7 +31,6 @@ LAGET_BENCH_NOTIFY_RATE (default 50), or the flags.
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import multiprocessing
 import os
@@ -50,25 +49,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laget.settings")
 
-# The scheduler's minute checkpoint task signs the audit log: a key of this benchmark's own,
-# derived from a constant (the data is synthetic), with an origin line that says so.
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from benchenv import django_setup  # noqa: E402
 
-from laget.audit import note  # noqa: E402  (pure functions, no Django)
-
-BENCH_ORIGIN = "laget.invalid/bench-notify-log"
-_BENCH_KEY = Ed25519PrivateKey.from_private_bytes(
-    hashlib.sha256(b"laget bench notify log: not a secret").digest())
-os.environ["LAGET_LOG_ORIGIN"] = BENCH_ORIGIN
-os.environ["LAGET_LOG_SIGNING_KEY"] = note.signer_key(name=BENCH_ORIGIN, private_key=_BENCH_KEY)
-os.environ["LAGET_LOG_PREVIOUS_VERIFIERS"] = ""
-
-import django  # noqa: E402
-
-django.setup()
+# The audit log is signed with this benchmark's own key (benchenv).
+django_setup(log_name="bench-notify-log")
 
 from benchlib import git_commit, machine, merge_results, percentile  # noqa: E402
 from django.conf import settings  # noqa: E402

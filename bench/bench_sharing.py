@@ -24,19 +24,16 @@ import datetime as dt
 import os
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laget.settings")
 
-import django  # noqa: E402
+from benchenv import django_setup  # noqa: E402
 
-django.setup()
+django_setup()
 
 from benchlib import (  # noqa: E402
     ensure_scale_seed,

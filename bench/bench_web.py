@@ -26,21 +26,18 @@ import os
 import random
 import secrets
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laget.settings")
 # Static files: plain storage, not the hashed manifest, so that no collectstatic (two minutes
 # here) is needed; `{% static %}` then joins a path instead of looking one up in a dict.
 os.environ.setdefault("LAGET_STATIC_MANIFEST", "0")
 
-import django  # noqa: E402
+from benchenv import django_setup  # noqa: E402
 
-django.setup()
+django_setup()
 
 from benchlib import (  # noqa: E402
     ensure_scale_seed,

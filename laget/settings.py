@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "laget.fasttrack",
     "laget.family",
     "laget.web",
+    "laget.apiclients",
     "laget.api",
     "laget.demo",
 ]
@@ -275,6 +276,9 @@ LAGET_PERIODIC_TASKS = {
     "remind_overdue_tasks": {"task": "laget.cases.tasks.remind_overdue_tasks", "every": 3600},
     "warn_turning_18": {"task": "laget.cases.tasks.warn_turning_18", "every": 3600},
     "remind_meetings": {"task": "laget.cases.meetings.meeting_reminders", "every": 3600},
+    # A weapon trigger's missed checkpoint (barnevern informed, follow-up meeting): once each.
+    "alert_weapon_checkpoints": {"task": "laget.cases.tasks.alert_weapon_checkpoints",
+                                 "every": 3600},
     # The youth fast track's deadline alerts (laget.fasttrack.alerts): hourly, from the same hour.
     "fasttrack_deadline_alerts": {"task": "laget.fasttrack.tasks.deadline_alerts",
                                   "every": 3600},
@@ -291,6 +295,9 @@ LAGET_REENTRY_MAX_AGE = env_int("LAGET_REENTRY_MAX_AGE", 24)
 LAGET_RULES_UNREVIEWED_IN_FORCE = env_bool("LAGET_RULES_UNREVIEWED_IN_FORCE", LAGET_DEMO)
 # Days the source agency's leader has to review an emergency access.
 LAGET_EMERGENCY_REVIEW_DAYS = env_int("LAGET_EMERGENCY_REVIEW_DAYS", 3)
+# The leader's quarterly access review flags members who have not used their access (logged in
+# or left an audit event) for this many days.
+LAGET_ACCESS_REVIEW_IDLE_DAYS = env_int("LAGET_ACCESS_REVIEW_IDLE_DAYS", 90)
 # Days ahead of a 16th or 18th birthday that the coordinator is warned a consent will lapse.
 LAGET_CONSENT_LAPSE_WARNING_DAYS = env_int("LAGET_CONSENT_LAPSE_WARNING_DAYS", 30)
 #: The number guardians are told to call after a police registration (the police's own 02800
@@ -376,6 +383,9 @@ LAGET_NOTIFY_BACKOFF_BASE_SECONDS = env_int("LAGET_NOTIFY_BACKOFF_BASE_SECONDS",
 LAGET_NOTIFY_BACKOFF_MAX_SECONDS = env_int("LAGET_NOTIFY_BACKOFF_MAX_SECONDS", 3600)
 LAGET_NOTIFY_LEASE_SECONDS = env_int("LAGET_NOTIFY_LEASE_SECONDS", 120)
 LAGET_NOTIFY_BATCH_SIZE = env_int("LAGET_NOTIFY_BATCH_SIZE", 100)
+# API clients' bearer tokens (laget.apiclients): default and longest validity, in days.
+LAGET_API_TOKEN_DAYS = env_int("LAGET_API_TOKEN_DAYS", 90)
+LAGET_API_TOKEN_MAX_DAYS = env_int("LAGET_API_TOKEN_MAX_DAYS", 365)
 # The SMS gateway (JSON over HTTPS, bearer token; plain HTTP only to loopback).
 LAGET_NOTIFY_SMS_URL = env_str("LAGET_NOTIFY_SMS_URL", "")
 LAGET_NOTIFY_SMS_TOKEN = env_str("LAGET_NOTIFY_SMS_TOKEN", "")
@@ -443,5 +453,10 @@ LOGGING = {
         # Request lines carry only the path; Laget keeps personal data out of paths.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # Never at DEBUG, even with LOG_LEVEL=DEBUG: the template engine logs a failed variable
+        # lookup with the whole context (persons' names), the database backend every query with
+        # its parameters (fødselsnumre). tests/test_logs_no_personal_data.py holds this.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
     },
 }

@@ -207,6 +207,8 @@ MATRIX = {
     "web:handover_answer": ({**CASE, "confirmation_id": "MEMBER"}, POST_ONLY_FOR_CASE_ROLES),
     "web:guardian_contact_create": (CASE, case_page),
     "web:case_timeline": (CASE, case_page),
+    # The family's messages to the coordinator: the case's bydel coordinator (or leader) only.
+    "web:family_messages": (CASE, coordination_page),
     # Team meetings: the team reads them; the pages that change them say who may (the bydel's
     # coordinator or leader) and the services refuse everyone else.
     "web:meeting_list": (CASE, case_page),
@@ -221,6 +223,10 @@ MATRIX = {
     "web:consent_detail": ({**CASE, "consent_id": "CONSENT"}, case_page),
     "web:consent_withdraw": ({**CASE, "consent_id": "CONSENT"}, case_page),
     "web:consent_pdf": ({**CASE, "consent_id": "CONSENT"}, case_page),
+    # Consent proposals for the family to answer digitally: the bydel coordinator's (as goals).
+    "web:consent_proposal_create": (CASE, plan_goal_page),
+    "web:consent_proposal_withdraw": ({**CASE, "proposal_id": "CONSENT"},
+                                      POST_ONLY_FOR_CASE_ROLES),
     # Emergency accesses to the agency's own entries, for its leader to review.
     "web:emergency_review_list": ({}, only("leader")),
     "web:emergency_overdue": ({}, only("auditor")),
@@ -252,10 +258,14 @@ MATRIX = {
     "family:logout": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
     "family:person": ({"person_id": "PERSON"}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "family:innsyn": ({"person_id": "PERSON"}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
+    "family:messages": ({"person_id": "PERSON"}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "family:consent_withdraw": ({"person_id": "PERSON", "consent_id": "CONSENT"},
+                                {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
+    "family:consent_proposal": ({"person_id": "PERSON", "proposal_id": "CONSENT"},
                                 {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "accounts:password_change": ({}, LOGGED_IN),
     "accounts:members": ({}, only("leader")),
+    "web:access_review": ({}, only("leader")),
     "audit:event_list": ({}, only("auditor")),
     "audit:event_export": ({}, only("auditor")),
     "web:unusual_access": ({}, only("auditor")),
@@ -279,6 +289,10 @@ MATRIX = {
     "api:audit_proof_consistency": ({}, API_LOG_READERS),
     # The SMS gateway's receipts: POST only, signed by the gateway (no user may GET it).
     "api:sms_receipt": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
+    # Agencies' own systems: API client tokens only (laget.api.auth); a session opens nothing.
+    "api:concern_submit": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
+    "api:notification_status": ({"message_id": "00000000-0000-0000-0000-000000000000"},
+                                {"anonymous": 401, **dict.fromkeys(ROLES, 401)}),
     "api:openapi-json": ({}, EVERYONE),
     "api:openapi-view": ({}, EVERYONE),
     "api:api-root": ({}, {"anonymous": 404, **dict.fromkeys(ROLES, 404)}),

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from laget.accounts.actor import Actor
 from laget.accounts.models import Membership
 from laget.core import clock
+from laget.family.models import FamilyMessage
 from laget.people.tests.factories import GuardianFactory, PersonFactory
 from laget.records.services import case_open, team_member_add
 from laget.sharing import services
@@ -68,6 +69,9 @@ def world(make_member, rulebook):
         method="signed_form", categories=["skole"], recipients=["bydel"],
         purposes=["forebygging"], valid_from=clock.today(),
         valid_to=clock.today() + dt.timedelta(days=30), youth_view="Enig.")
+    # the family's message to the coordinator is for the bydel's coordinator alone
+    FamilyMessage.objects.create(case=case, author_kind="family", text=f"{CANARY} fra familien",
+                                 details={"citizen": "guardian", "guardian": str(guardian.pk)})
     # the police officer has no basis for any of it (production: unreviewed rules need consent)
     _, shown = case_entries_for(actor=police_actor, case=case, purpose="forebygging")
     assert all(CANARY not in s.entry.text for s in shown)
@@ -94,6 +98,8 @@ def _values(world, name: str) -> list[str]:
         "measure_id": [world["case"].pk],
         "registration_id": [world["case"].pk], "report_id": [world["case"].pk],
         "request_id": [world["case"].pk],
+        "proposal_id": [world["case"].pk],
+        "message_id": [world["case"].pk],  # API client tokens only: 401 to a session
     }
     if name not in values:
         pytest.fail(f"the crawl does not know URL parameter {name!r}: add it to _values()")

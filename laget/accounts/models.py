@@ -153,3 +153,49 @@ class ExternalIdentity(Device):
     def verify_token(self, token: object) -> bool:
         """Never: the provider verified the factor, there is no code to type for this device."""
         return False
+
+
+class AccessDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("Bekreftet")
+    REMOVED = "removed", _("Fjernet")
+
+
+class AccessReview(BaseModel):
+    """A leader's quarterly access review of their agency: who has access, on which cases, and
+    whether it is still needed. One per agency and quarter; the lines are the decisions."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="access_reviews")
+    leader = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("periode"), max_length=7, help_text=_("Kvartal, f.eks. 2026-Q4."))
+    completed_at = models.DateTimeField(_("fullført"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("tilgangsgjennomgang")
+        verbose_name_plural = _("tilgangsgjennomganger")
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "period"], name="accounts_accessreview_one_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.period}"
+
+
+class AccessReviewLine(BaseModel):
+    """The leader's decision about one member in a review."""
+
+    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="lines")
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(_("beslutning"), max_length=10, choices=AccessDecision.choices)
+    note = models.CharField(_("merknad"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("linje i tilgangsgjennomgang")
+        verbose_name_plural = _("linjer i tilgangsgjennomgang")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "member"], name="accounts_accessreviewline_one_per_member"
+            ),
+        ]

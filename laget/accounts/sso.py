@@ -27,25 +27,24 @@ The choices, and why:
 Citizens (the family portal, ID-porten's `pid`) are not staff and do not log in here.
 """
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.django_client import DjangoOAuth2App, OAuth
+from authlib.integrations.django_client import DjangoOAuth2App
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from joserfc.errors import JoseError
 
 from laget.accounts.models import ExternalIdentity, Membership, User
+from laget.accounts.oidc_client import (
+    OidcProtocolError,
+    authorize_redirect,
+    oidc_client,
+    verified_claims,
+)
 from laget.accounts.selectors import membership_list_active
 from laget.core import clock
-
-#: Seconds of clock skew allowed on the ID token's exp and iat.
-LEEWAY_SECONDS = 60
 
 REFUSAL_MESSAGES = {
     "protocol": _("Innloggingen kunne ikke fullføres. Start på nytt fra innloggingssiden."),
@@ -112,21 +111,10 @@ def sso_enabled() -> bool:
     return sso_config() is not None
 
 
-@functools.lru_cache(maxsize=4)
 def _client(config: SsoConfig) -> DjangoOAuth2App:
-    """One Authlib client per configuration; it caches the discovery document and the JWKS (and
-    fetches the JWKS again when a token names a key it does not know)."""
-    return OAuth().register(  # type: ignore[no-any-return]
-        name="laget_sso",
-        client_id=config.client_id,
-        client_secret=config.client_secret,
-        server_metadata_url=f"{config.issuer}/.well-known/openid-configuration",
-        client_kwargs={
-            "scope": " ".join(config.scopes),
-            "code_challenge_method": "S256",
-            "default_timeout": config.timeout,
-        },
-    )
+    return oidc_client(name="laget_sso", issuer=config.issuer, client_id=config.client_id,
+                       client_secret=config.client_secret, scopes=config.scopes,
+                       timeout=config.timeout)
 
 
 def _require_config() -> SsoConfig:
@@ -138,11 +126,11 @@ def _require_config() -> SsoConfig:
 
 def sso_authorize_redirect(*, request: HttpRequest, redirect_uri: str) -> HttpResponse:
     """The redirect to the provider; state, nonce and the PKCE verifier go into the session."""
-    client = _client(_require_config())
     try:
-        return client.authorize_redirect(request, redirect_uri)  # type: ignore[no-any-return]
-    except (AuthlibBaseError, requests.RequestException, ValueError) as error:
-        raise SsoRefused("protocol", detail=f"discovery: {type(error).__name__}") from error
+        return authorize_redirect(_client(_require_config()), request=request,
+                                  redirect_uri=redirect_uri)
+    except OidcProtocolError as error:
+        raise SsoRefused("protocol", detail=error.detail) from error
 
 
 def sso_claims_from_callback(*, request: HttpRequest) -> dict[str, Any]:
@@ -152,16 +140,10 @@ def sso_claims_from_callback(*, request: HttpRequest) -> dict[str, Any]:
     the JWKS, issuer, audience, expiry and nonce are all checked here; any failure is a refusal.
     """
     config = _require_config()
-    client = _client(config)
     try:
-        token = client.authorize_access_token(request, leeway=LEEWAY_SECONDS)
-    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError) as error:
-        raise SsoRefused("protocol", detail=type(error).__name__) from error
-    claims = token.get("userinfo")
-    if not claims:
-        raise SsoRefused("protocol", detail="no_id_token")
-    if claims.get("iss") != config.issuer:
-        raise SsoRefused("protocol", detail="issuer")
+        claims = verified_claims(_client(config), request=request, issuer=config.issuer)
+    except OidcProtocolError as error:
+        raise SsoRefused("protocol", detail=error.detail) from error
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
         raise SsoRefused("protocol", detail="sub")
     return dict(claims)

@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from laget.api.audit import router as audit_router
+from laget.api.auth import install_auth_handlers
+from laget.api.concerns import router as concerns_router
+from laget.api.notifications import router as notifications_router
 from laget.api.notify import router as notify_router
 from laget.api.problems import install_problem_handlers, problem
 from laget.api.sharing import router as sharing_router
@@ -22,9 +25,13 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_problem_handlers(api)
+install_auth_handlers(api)
 api.add_router("/sharing/", sharing_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/notify/", notify_router)
+# For agencies' own systems, with API client tokens (laget.api.auth) and idempotency keys.
+api.add_router("/concerns", concerns_router)
+api.add_router("/notifications/", notifications_router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -61,6 +61,9 @@ class Action(models.TextChoices):
     CONSENT_VIEW = "consent.view", _("Samtykke vist")
     CONSENT_WITHDRAW = "consent.withdraw", _("Samtykke trukket tilbake")
     CONSENT_FORM = "consent.form", _("Samtykkeskjema skrevet ut")
+    CONSENT_PROPOSE = "consent.propose", _("Samtykkeforslag laget")
+    CONSENT_PROPOSAL_ANSWER = "consent.proposal_answer", _("Svar på samtykkeforslag")
+    CONSENT_PROPOSAL_WITHDRAW = "consent.proposal_withdraw", _("Samtykkeforslag trukket")
     RULEBOOK_LOAD = "rulebook.load", _("Regelbok lastet")
     AUDIT_SEARCH = "audit.search", _("Hendelseslogg søkt")
     AUDIT_EXPORT = "audit.export", _("Hendelseslogg eksportert")
@@ -87,6 +90,12 @@ class Action(models.TextChoices):
     FAMILY_LOGIN_REFUSED = "family.login_refused", _("Avvist innlogging på familiesiden")
     FAMILY_VIEW = "family.view", _("Familiesiden vist")
     FAMILY_ACCESS_DENIED = "family.access_denied", _("Avvist tilgang på familiesiden")
+    FAMILY_MESSAGE = "family.message", _("Melding mellom familien og koordinatoren skrevet")
+    API_CALL = "api.call", _("Kall fra API-klient")
+    API_CLIENT_CHANGE = "api.client_change", _("API-klient eller -nøkkel endret")
+    ACCESS_REVIEW_VIEW = "access.review_view", _("Tilgangsgjennomgang vist")
+    ACCESS_REVIEW = "access.review", _("Tilgangsgjennomgang fullført")
+    MEMBERSHIP_END = "access.membership_end", _("Rolle i virksomhet avsluttet")
 
 
 class Outcome(models.TextChoices):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,9 +19,10 @@ from django.utils.translation import ngettext
 
 from laget.accounts.models import AgencyType, Membership, Role, User
 from laget.cases.models import Task
+from laget.cases.weapon import BARNEVERN, case_checkpoints
 from laget.core import clock
 from laget.notify.services import notify_user
-from laget.records.models import OPEN_STATUSES, Case, TeamMember
+from laget.records.models import OPEN_STATUSES, Case, CaseMarker, MarkerKind, TeamMember
 
 #: The age of majority (vergemålsloven § 2): guardians' consents and portal access end.
 AGE_OF_MAJORITY = 18
@@ -184,5 +185,58 @@ def majority_warnings_send(*, today: dt.date | None = None) -> int:
                                   "før fødselsdagen."),
                         link=reverse("web:case_detail", kwargs={"case_id": case_id}),
                     )
+                sent += message is not None
+    return sent
+
+
+def weapon_checkpoint_alerts_send(*, today: dt.date | None = None) -> int:
+    """When a weapon trigger's checkpoint is missed (laget.cases.weapon: barnevern informed, the
+    follow-up meeting), the case's coordinators are told once per checkpoint, and for the
+    barnevern checkpoint also barnevern's case roles in the case's bydel (a report may be waiting
+    for them to confirm). No personal data: what kind of deadline, and a link. Returns messages
+    queued."""
+    today = today or clock.today()
+    markers = list(CaseMarker.objects.filter(
+        kind=MarkerKind.WEAPON_TRIGGER, valid_from__lte=today, case__status__in=OPEN_STATUSES)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        .select_related("case").order_by("case_id", "-valid_from"))
+    newest: dict[uuid.UUID, CaseMarker] = {}
+    for marker in markers:
+        newest.setdefault(marker.case_id, marker)
+    missed = []
+    for marker in newest.values():
+        for checkpoint in case_checkpoints(case=marker.case, marker=marker, today=today):
+            if checkpoint.overdue:
+                missed.append((marker, checkpoint))
+    if not missed:
+        return 0
+    coordinators = case_coordinators({(m.case_id, m.case.district_id) for m, _c in missed},
+                                      day=today)
+    barnevern: dict[str, set[int]] = defaultdict(set)
+    for district, user_id in Membership.objects.active(today).filter(
+            agency__type=AgencyType.BARNEVERN,
+            agency__district_id__in={m.case.district_id for m, _c in missed},
+            role__in=[Role.CASEWORKER, Role.COORDINATOR, Role.LEADER],
+    ).values_list("agency__district_id", "user_id"):
+        barnevern[district].add(user_id)
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for marker, checkpoint in missed:
+            recipients = set(coordinators.get(marker.case_id, set()))
+            if checkpoint.key == BARNEVERN:
+                recipients |= barnevern[marker.case.district_id]
+                body = _("En sak med våpenutløser har ikke fått bekreftet at barnevernet er "
+                         "informert innen fristen. Se saken i Laget.")
+                link = reverse("web:case_detail", kwargs={"case_id": marker.case_id})
+            else:
+                body = _("En sak med våpenutløser har ikke fått et oppfølgingsmøte innen "
+                         "fristen. Se saken i Laget.")
+                link = reverse("web:case_detail", kwargs={"case_id": marker.case_id})
+            for user in _active_users(recipients):
+                with transaction.atomic():
+                    message = notify_user(
+                        user=user, key=f"cases.weapon:{marker.pk}:{checkpoint.key}:{user.pk}",
+                        subject=_("En frist etter våpenutløseren er passert"), body=body,
+                        link=link)
                 sent += message is not None
     return sent

@@ -21,3 +21,8 @@ def remind_overdue_tasks() -> int:
 @task
 def warn_turning_18() -> int:
     return reminders.majority_warnings_send() if _reminder_time() else 0
+
+
+@task
+def alert_weapon_checkpoints() -> int:
+    return reminders.weapon_checkpoint_alerts_send() if _reminder_time() else 0

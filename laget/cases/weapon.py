@@ -102,6 +102,21 @@ def sees_barnevern_checkpoint(actor: Actor, case: Case) -> bool:
         agency is not None and agency.type == AgencyType.BARNEVERN)
 
 
+def case_checkpoints(*, case: Case, marker: CaseMarker, today: dt.date) -> list[Checkpoint]:
+    """Both checkpoints of an open weapon trigger, whoever reads (the caller decides who may
+    see the barnevern one)."""
+    since = marker.valid_from
+    due = since + dt.timedelta(days=settings.LAGET_WEAPON_BARNEVERN_DAYS)
+    met = barnevern_informed(case=case, since=since, today=today)
+    checkpoints = [Checkpoint(BARNEVERN, _("Barnevernet informert"), due, met,
+                              not met and due < today)]
+    due = since + dt.timedelta(days=settings.LAGET_WEAPON_MEETING_DAYS)
+    met = meeting_held_or_planned(case=case, since=since, due_on=due)
+    checkpoints.append(Checkpoint(MEETING, _("Oppfølgingsmøte"), due, met,
+                                  not met and due < today))
+    return checkpoints
+
+
 def weapon_followup_for(*, actor: Actor, case: Case) -> WeaponFollowUp | None:
     """The open weapon trigger's checkpoints, or None when the case has none open or the actor
     does not see the case's workflow."""
@@ -110,17 +125,8 @@ def weapon_followup_for(*, actor: Actor, case: Case) -> WeaponFollowUp | None:
     marker = open_weapon_trigger(case=case)
     if marker is None:
         return None
-    today = clock.today()
-    since = marker.valid_from
-    checkpoints = []
-    if sees_barnevern_checkpoint(actor, case):
-        due = since + dt.timedelta(days=settings.LAGET_WEAPON_BARNEVERN_DAYS)
-        met = barnevern_informed(case=case, since=since, today=today)
-        checkpoints.append(Checkpoint(BARNEVERN, _("Barnevernet informert"), due, met,
-                                      not met and due < today))
-    due = since + dt.timedelta(days=settings.LAGET_WEAPON_MEETING_DAYS)
-    met = meeting_held_or_planned(case=case, since=since, due_on=due)
-    checkpoints.append(Checkpoint(MEETING, _("Oppfølgingsmøte"), due, met,
-                                  not met and due < today))
+    checkpoints = [c for c in case_checkpoints(case=case, marker=marker, today=clock.today())
+                   if c.key != BARNEVERN or sees_barnevern_checkpoint(actor, case)]
     triggers = CaseMarker.objects.filter(case=case, kind=MarkerKind.WEAPON_TRIGGER).count()
-    return WeaponFollowUp(marker=marker, since=since, checkpoints=checkpoints, triggers=triggers)
+    return WeaponFollowUp(marker=marker, since=marker.valid_from, checkpoints=checkpoints,
+                          triggers=triggers)

@@ -9,21 +9,21 @@ and a national identity number in `pid`. `sub` is pairwise (one value per servic
 taken for the number.
 """
 
-import functools
 import re
 from dataclasses import dataclass
-from typing import Any
 
-import requests
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.django_client import DjangoOAuth2App, OAuth
+from authlib.integrations.django_client import DjangoOAuth2App
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from joserfc.errors import JoseError
 
-#: Seconds of clock skew allowed on the ID token's exp and iat.
-LEEWAY_SECONDS = 60
+from laget.accounts.oidc_client import (
+    OidcProtocolError,
+    authorize_redirect,
+    oidc_client,
+    verified_claims,
+)
+
 _PID = re.compile(r"^\d{11}$")
 
 REFUSAL_MESSAGES = {
@@ -81,21 +81,10 @@ def family_login_enabled() -> bool:
     return family_oidc_config() is not None
 
 
-@functools.lru_cache(maxsize=4)
 def _client(config: FamilyOidcConfig) -> DjangoOAuth2App:
-    """One Authlib client per configuration, named apart from the staff client so that their
-    state in a shared session never mixes."""
-    return OAuth().register(  # type: ignore[no-any-return]
-        name="laget_family",
-        client_id=config.client_id,
-        client_secret=config.client_secret,
-        server_metadata_url=f"{config.issuer}/.well-known/openid-configuration",
-        client_kwargs={
-            "scope": " ".join(config.scopes),
-            "code_challenge_method": "S256",
-            "default_timeout": config.timeout,
-        },
-    )
+    return oidc_client(name="laget_family", issuer=config.issuer, client_id=config.client_id,
+                       client_secret=config.client_secret, scopes=config.scopes,
+                       timeout=config.timeout)
 
 
 def _require_config() -> FamilyOidcConfig:
@@ -109,10 +98,10 @@ def family_authorize_redirect(*, request: HttpRequest, redirect_uri: str) -> Htt
     """The redirect to the provider; state, nonce and the PKCE verifier go into the session."""
     config = _require_config()
     try:
-        return _client(config).authorize_redirect(  # type: ignore[no-any-return]
-            request, redirect_uri, acr_values=" ".join(sorted(config.acr_allowed)))
-    except (AuthlibBaseError, requests.RequestException, ValueError) as error:
-        raise FamilyLoginRefused("protocol", detail=f"discovery: {type(error).__name__}") from error
+        return authorize_redirect(_client(config), request=request, redirect_uri=redirect_uri,
+                                  acr_values=" ".join(sorted(config.acr_allowed)))
+    except OidcProtocolError as error:
+        raise FamilyLoginRefused("protocol", detail=error.detail) from error
 
 
 @dataclass(frozen=True)
@@ -126,14 +115,9 @@ def family_claims_from_callback(*, request: HttpRequest) -> CitizenClaims:
     (Authlib and here), then the level of assurance and the national identity number."""
     config = _require_config()
     try:
-        token = _client(config).authorize_access_token(request, leeway=LEEWAY_SECONDS)
-    except (AuthlibBaseError, JoseError, requests.RequestException, ValueError) as error:
-        raise FamilyLoginRefused("protocol", detail=type(error).__name__) from error
-    claims: dict[str, Any] = dict(token.get("userinfo") or {})
-    if not claims:
-        raise FamilyLoginRefused("protocol", detail="no_id_token")
-    if claims.get("iss") != config.issuer:
-        raise FamilyLoginRefused("protocol", detail="issuer")
+        claims = verified_claims(_client(config), request=request, issuer=config.issuer)
+    except OidcProtocolError as error:
+        raise FamilyLoginRefused("protocol", detail=error.detail) from error
     acr = claims.get("acr")
     if not isinstance(acr, str) or acr not in config.acr_allowed:
         raise FamilyLoginRefused("acr", detail=f"acr: {acr if isinstance(acr, str) else '-'}"[:80])

@@ -41,8 +41,15 @@ from laget.family.citizen import Citizen
 from laget.people.models import Guardian, Person
 from laget.records.models import Case, CaseStatus, TeamMember
 from laget.records.vocabulary import FAMILIE_RECIPIENT, InfoCategory
+from laget.sharing import proposals
 from laget.sharing.engine import Context, context_at, match_rule
-from laget.sharing.models import Consent, ConsentGivenBy, Effect
+from laget.sharing.models import (
+    Consent,
+    ConsentGivenBy,
+    ConsentProposal,
+    Effect,
+    ProposalStatus,
+)
 
 GUARDIAN = "guardian"
 SELF = "self"
@@ -252,6 +259,68 @@ def family_consent_get(*, access: FamilyAccess, consent_id: uuid.UUID | str) -> 
     audit_record(action=Action.CONSENT_VIEW, actor=None, obj=consent, persons=[access.person],
                  purpose=PURPOSE, details={**access.audit_details(), "view": "consent"})
     return consent
+
+
+def answered_by(access: FamilyAccess) -> str:
+    """Who the citizen answers a consent proposal as."""
+    return proposals.YOUTH if access.is_self else proposals.GUARDIAN
+
+
+@dataclass(frozen=True)
+class FamilyProposal:
+    proposal: ConsentProposal
+    #: the citizen must answer it and has not yet
+    may_answer: bool
+    #: the citizen has said yes and the proposal waits for someone else
+    waiting: bool
+
+
+def _open_proposals(case: Case) -> list[ConsentProposal]:
+    return list(ConsentProposal.objects.filter(case=case, status=ProposalStatus.PROPOSED,
+                                               valid_to__gte=clock.today())
+                .select_related("case", "proposed_by", "agency").prefetch_related("answers")
+                .order_by("-created_at"))
+
+
+def family_proposals_for(*, access: FamilyAccess) -> list[FamilyProposal]:
+    """The open consent proposals on the person's case that the citizen must answer, or has
+    accepted while another must still answer; nothing for a proposal the citizen is not among
+    those who must consent to (a young person's own health consent is not the guardians').
+    Audited."""
+    case = family_case(access.person)
+    by = answered_by(access)
+    rows = []
+    for proposal in _open_proposals(case) if case is not None else []:
+        mine = proposals.answer_of(proposal, answered_by=by, guardian=access.guardian)
+        may = proposals.may_answer(proposal, answered_by=by, guardian=access.guardian)
+        if may or (mine is not None and mine.accepted):
+            rows.append(FamilyProposal(proposal, may, not may))
+    audit_record(action=Action.CONSENT_VIEW, actor=None, obj=case, persons=[access.person],
+                 purpose=PURPOSE,
+                 details={**access.audit_details(), "view": "proposals", "proposals": len(rows)})
+    return rows
+
+
+def family_proposal_get(*, access: FamilyAccess, proposal_id: uuid.UUID | str
+                        ) -> ConsentProposal:
+    """One open proposal on the person's current case that the citizen must answer, or
+    NotFound (audited, the same whether it exists or not)."""
+    case = family_case(access.person)
+    proposal = None
+    if case is not None:
+        proposal = (ConsentProposal.objects.select_related("case__person", "proposed_by",
+                                                           "agency")
+                    .prefetch_related("answers").filter(case=case, pk=proposal_id).first())
+    if proposal is None or not proposals.may_answer(proposal, answered_by=answered_by(access),
+                                                    guardian=access.guardian):
+        audit_record(action=Action.FAMILY_ACCESS_DENIED, actor=None, outcome=Outcome.DENIED,
+                     persons=[access.person], purpose=PURPOSE,
+                     details={**access.audit_details(), "view": "consent_proposal",
+                              "object_id": str(proposal_id)[:64]})
+        raise NotFound()
+    audit_record(action=Action.CONSENT_VIEW, actor=None, obj=proposal, persons=[access.person],
+                 purpose=PURPOSE, details={**access.audit_details(), "view": "consent_proposal"})
+    return proposal
 
 
 def family_innsyn_for(*, access: FamilyAccess) -> InnsynReport:

@@ -1,16 +1,19 @@
-"""What a citizen does on the family pages: withdraw a consent. The withdrawal goes through the
-sharing engine's own service, so it counts on the very next read by any agency; the case's team
-is told through the outbox, with no personal data in the message."""
+"""What a citizen does on the family pages: withdraw a consent, and answer a consent proposal
+the coordinator prepared. Both go through the sharing engine's own services, so they count on the
+very next read by any agency; the case's team is told through the outbox, with no personal data
+in the message."""
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from laget.accounts.models import User
 from laget.core.errors import DomainError
-from laget.family.selectors import FamilyAccess, may_withdraw
+from laget.family.selectors import FamilyAccess, answered_by, may_withdraw
 from laget.notify.services import notify_user
-from laget.records.models import TeamMember
-from laget.sharing.models import Consent, WithdrawnBy
+from laget.records.models import Case, TeamMember
+from laget.sharing.models import Consent, ConsentProposal, ProposalStatus, WithdrawnBy
+from laget.sharing.proposals import consent_proposal_answer
 from laget.sharing.services import consent_withdraw
 
 
@@ -26,14 +29,49 @@ def family_consent_withdraw(*, access: FamilyAccess, consent: Consent) -> Consen
         details=access.audit_details(),
     )
     case = consent.case
-    users = {m.user for m in TeamMember.objects.active().filter(case=case).select_related("user")}
-    link = reverse("web:case_detail", kwargs={"case_id": case.pk})
-    for user in sorted(users, key=lambda u: str(u.pk)):
+    for user in _team_users(case):
         notify_user(
             user=user, key=f"family-consent-withdrawn:{consent.pk}:{user.pk}",
             subject=_("Et samtykke er trukket tilbake"),
             body=_("Familien har trukket tilbake et samtykke i en sak du er med i. Deling som "
                    "bygde på samtykket, stopper fra nå. Se saken i Laget."),
-            link=link,
+            link=reverse("web:case_detail", kwargs={"case_id": case.pk}),
         )
     return withdrawn
+
+
+def _team_users(case: Case) -> list[User]:
+    users = {m.user for m in TeamMember.objects.active().filter(case=case).select_related("user")}
+    return sorted(users, key=lambda u: str(u.pk))
+
+
+@transaction.atomic
+def family_consent_proposal_answer(*, access: FamilyAccess, proposal: ConsentProposal,
+                                   accepted: bool) -> ConsentProposal:
+    """The citizen's yes or no to a consent proposal (checked again under the proposal's row
+    lock in consent_proposal_answer). When the consent comes into force every current team
+    member is told; a «no» is told to the coordinator who made the proposal."""
+    answered = consent_proposal_answer(
+        proposal=proposal, accepted=accepted, answered_by=answered_by(access),
+        guardian=access.guardian, details=access.audit_details(),
+    )
+    case = answered.case
+    link = reverse("web:consent_list", kwargs={"case_id": case.pk})
+    if answered.status == ProposalStatus.ACCEPTED:
+        for user in _team_users(case):
+            notify_user(
+                user=user, key=f"family-consent-given:{answered.pk}:{user.pk}",
+                subject=_("Et nytt samtykke gjelder"),
+                body=_("Familien har gitt et samtykke digitalt i en sak du er med i. Det gjelder "
+                       "fra nå. Se samtykkene i saken i Laget."),
+                link=link,
+            )
+    elif answered.status == ProposalStatus.DECLINED:
+        notify_user(
+            user=answered.proposed_by, key=f"family-consent-declined:{answered.pk}",
+            subject=_("Et samtykkeforslag er avslått"),
+            body=_("Familien har svart nei til et samtykkeforslag du laget. Se samtykkene i "
+                   "saken i Laget."),
+            link=link,
+        )
+    return answered

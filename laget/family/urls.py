@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.family import views
+from laget.family import views, views_messages
 
 app_name = "family"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("logg-ut/", views.logout, name="logout"),
     path("<uuid:person_id>/", views.person, name="person"),
     path("<uuid:person_id>/innsyn/", views.innsyn_report, name="innsyn"),
+    path("<uuid:person_id>/meldinger/", views_messages.thread_page, name="messages"),
     path("<uuid:person_id>/samtykker/<uuid:consent_id>/trekk-tilbake/", views.consent_withdraw,
          name="consent_withdraw"),
+    path("<uuid:person_id>/samtykkeforslag/<uuid:proposal_id>/", views.consent_proposal,
+         name="consent_proposal"),
 ]

@@ -101,8 +101,10 @@ def person(request: HttpRequest, citizen: Citizen, person_id: uuid.UUID) -> Http
     access = selectors.family_access_get(citizen=citizen, person_id=person_id, view="plan")
     plan = selectors.family_plan_for(access=access)
     consents = selectors.family_consents_for(access=access)
+    proposals = selectors.family_proposals_for(access=access)
     return render(request, "family/person.html", {
         "access": access, "person": access.person, "plan": plan, "consents": consents,
+        "proposals": proposals,
     })
 
 
@@ -122,6 +124,41 @@ def consent_withdraw(request: HttpRequest, citizen: Citizen, person_id: uuid.UUI
         return redirect("family:person", person_id=access.person.pk)
     return render(request, "family/withdraw.html", {
         "access": access, "person": access.person, "consent": consent,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def consent_proposal(request: HttpRequest, citizen: Citizen, person_id: uuid.UUID,
+                     proposal_id: uuid.UUID) -> HttpResponse:
+    """The proposal in plain words; the page is the confirm step, its buttons POST the answer."""
+    access = selectors.family_access_get(citizen=citizen, person_id=person_id,
+                                         view="consent_proposal")
+    proposal = selectors.family_proposal_get(access=access, proposal_id=proposal_id)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ("accept", "decline"):
+            messages.error(request, _("Velg om du samtykker eller ikke."))
+            return redirect("family:consent_proposal", person_id=access.person.pk,
+                            proposal_id=proposal.pk)
+        try:
+            answered = services.family_consent_proposal_answer(
+                access=access, proposal=proposal, accepted=answer == "accept")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if answered.consent_id is not None:
+                messages.success(request, _("Takk. Samtykket gjelder fra nå, og teamet har fått "
+                                            "beskjed."))
+            elif answer == "accept":
+                messages.success(request, _("Takk. Samtykket gjelder når alle som må samtykke, "
+                                            "har sagt ja."))
+            else:
+                messages.success(request, _("Du har sagt nei. Ingenting blir delt på grunnlag "
+                                            "av forslaget, og koordinatoren har fått beskjed."))
+        return redirect("family:person", person_id=access.person.pk)
+    return render(request, "family/proposal.html", {
+        "access": access, "person": access.person, "proposal": proposal,
     })
 
 

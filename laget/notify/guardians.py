@@ -13,7 +13,7 @@ wait for KRR, and the record was entered by the bydel from what the family told 
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -104,7 +104,7 @@ def _krr_lookup(guardians: list[Guardian]) -> tuple[dict[str, KrrPerson], bool]:
 
 def guardian_notify(
     *, person: Person, template_key: str, context: Mapping[str, str], key_prefix: str,
-    follow_up_agency: Agency | None = None,
+    follow_up_agency: Agency | None = None, only: Collection[uuid.UUID] | None = None,
 ) -> list[GuardianNotice]:
     """Queue the message `template_key` to each guardian of `person` with parental
     responsibility, by SMS (preferred) or e-mail, in the guardian's language (bokmål if there is
@@ -115,15 +115,19 @@ def guardian_notify(
     with usable details is reached at KRR's mobile (else e-mail) instead of the record's.
 
     Must be called inside the caller's transaction (the outbox row commits or rolls back with
-    the event). The key of each message is `f"{key_prefix}:{guardian.pk}"`, so a repeat call
+    the event). `only` narrows the guardians to these ids (a caller with a stricter rule of its
+    own, e.g. the family pages' who-may-see); the others are neither told nor returned. The key
+    of each message is `f"{key_prefix}:{guardian.pk}"`, so a repeat call
     queues nothing new and returns the messages already queued. The KRR lookup (at most one
     request) runs inside that transaction, bounded by LAGET_KRR_TIMEOUT_SECONDS."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("guardian_notify must run inside the caller's transaction")
     values = {"first_name": person.given_name, **context}
     render(template_key, DEFAULT_LANGUAGE, values)  # a bad key or context fails every time
-    guardians = list(person.guardians.filter(parental_responsibility=True)
-                     .order_by("family_name", "given_name", "pk"))
+    chosen = person.guardians.filter(parental_responsibility=True)
+    if only is not None:
+        chosen = chosen.filter(pk__in=list(only))
+    guardians = list(chosen.order_by("family_name", "given_name", "pk"))
     if person.age_on(clock.today()) >= AGE_OF_MAJORITY:
         reason = _("Personen er 18 år eller eldre; foresatte varsles ikke automatisk.")
         return [_manual(guardian, reason) for guardian in guardians]

@@ -4,8 +4,10 @@ recipient's language is not the user interface's, and each translation's review 
 Placeholders are `string.Template` names in braces — `${first_name}`, `${unit}`, `${phone}` —
 the same set in every language of a key (a test checks it). A text says that something happened
 and whom to call: no place, no offence, no weapon type, no name but the child's first name and
-the police unit's. Only nb, nn and en have been read by a person; the other languages are
-machine-level drafts (`reviewed=False`) until a translator has checked them.
+the police unit's. The family's `family.new_message` says only that there is a new message in
+Laget and where to read it (`${link}`, the family pages): never the message, a name or the case.
+Only nb, nn and en have been read by a person; the other languages are machine-level drafts
+(`reviewed=False`) until a translator has checked them.
 """
 
 from collections.abc import Mapping
@@ -96,10 +98,29 @@ _BODIES: dict[str, dict[str, str]] = {
               "ክረኽቡኹምን እዮም። ንፖሊስ ሕቶ እንተሃልዩኩም ናብ ${unit} ብቑጽሪ ${phone} ደውሉ።",
     },
 }
+#: The family's thread with the coordinator (laget.family.thread): a reply is waiting, nothing
+#: more — the text itself is read after logging in, so an SMS seen by someone else tells nothing.
+_FAMILY: dict[str, dict[str, tuple[str, str]]] = {
+    "family.new_message": {
+        "nb": ("Ny melding i Laget", "Du har en ny melding i Laget. Les den her: ${link}"),
+        "nn": ("Ny melding i Laget", "Du har ei ny melding i Laget. Les ho her: ${link}"),
+        "en": ("New message in Laget",
+               "You have a new message in Laget. Read it here: ${link}"),
+        "so": ("Fariin cusub oo Laget ah",
+               "Waxaad fariin cusub ku leedahay Laget. Halkan ka akhri: ${link}"),
+        "ar": ("رسالة جديدة في Laget", "لديك رسالة جديدة في Laget. اقرأها هنا: ${link}"),
+        "ur": ("Laget میں نیا پیغام",
+               "Laget میں آپ کے لیے ایک نیا پیغام ہے۔ اسے یہاں پڑھیں: ${link}"),
+        "pl": ("Nowa wiadomość w Laget",
+               "Masz nową wiadomość w Laget. Przeczytaj ją tutaj: ${link}"),
+        "ti": ("ሓድሽ መልእኽቲ ኣብ Laget", "ኣብ Laget ሓድሽ መልእኽቲ ኣሎኩም። ኣብዚ ኣንብብዎ: ${link}"),
+    },
+}
 #: key → language → (subject, body); every police key shares its language's subject line
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
-    key: {language: (_SUBJECT[language], body) for language, body in texts.items()}
-    for key, texts in _BODIES.items()
+    **{key: {language: (_SUBJECT[language], body) for language, body in texts.items()}
+       for key, texts in _BODIES.items()},
+    **_FAMILY,
 }
 
 

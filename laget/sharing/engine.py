@@ -369,6 +369,11 @@ class Decision:
             return str(_("Opplysningen er registrert av din egen virksomhet."))
         if self.basis == "consent":
             return str(_("Delt med samtykke."))
+        if not self.allowed and self.remedy == "consent":
+            # The rule names the law, but it allows only with a consent that is not there: its
+            # own text ("X may share …") would read as if the reader had access.
+            return str(_("Opplysningen kan bare deles med samtykke, og ingen gyldig samtykke "
+                         "dekker den."))
         if self.rule is not None:
             return self.rule.explanation
         if self.remedy == "team":

@@ -262,3 +262,75 @@ class EmergencyAccess(BaseModel):
         indexes = [
             models.Index(fields=["source_agency", "reviewed_at"], name="sharing_emergency_idx")
         ]
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Foreslått")
+    ACCEPTED = "accepted", _("Godtatt")
+    DECLINED = "declined", _("Avslått")
+    WITHDRAWN = "withdrawn", _("Trukket av koordinator")
+
+
+class ConsentProposal(BaseModel):
+    """A consent the case's bydel coordinator has prepared for the family to give digitally on
+    the family pages (laget.sharing.proposals): the same terms as a registered consent. It
+    becomes a `Consent` (method «digital») when the last one who must consent accepts."""
+
+    case = models.ForeignKey("records.Case", on_delete=models.PROTECT,
+                             related_name="consent_proposals")
+    given_by = models.CharField(_("gis av"), max_length=10, choices=ConsentGivenBy.choices)
+    categories = models.JSONField(_("kategorier"))
+    recipients = models.JSONField(_("mottakere"))
+    purposes = models.JSONField(_("formål"))
+    valid_from = models.DateField(_("gyldig fra"))
+    valid_to = models.DateField(_("gyldig til og med"))
+    youth_view = models.TextField(_("den unges syn"), blank=True, max_length=4000)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PROPOSED)
+    closed_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="proposal")
+
+    class Meta:
+        verbose_name = _("samtykkeforslag")
+        verbose_name_plural = _("samtykkeforslag")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")),
+                name="sharing_proposal_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Samtykkeforslag fra %(date)s") % {"date": self.valid_from.isoformat()})
+
+
+class ConsentProposalAnswer(models.Model):
+    """One answer to a proposal by one who must consent: a guardian (by their row) or the young
+    person. Each acceptance is kept, so a consent both guardians must give shows who gave it
+    when."""
+
+    proposal = models.ForeignKey(ConsentProposal, on_delete=models.CASCADE,
+                                 related_name="answers")
+    answered_by = models.CharField(max_length=10, choices=WithdrawnBy.choices)
+    guardian = models.ForeignKey("people.Guardian", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+")
+    accepted = models.BooleanField()
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "guardian"],
+                                    condition=Q(guardian__isnull=False),
+                                    name="sharing_proposal_answer_guardian"),
+            models.UniqueConstraint(fields=["proposal"], condition=Q(answered_by="youth"),
+                                    name="sharing_proposal_answer_youth"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answered_by} {'+' if self.accepted else '-'} {self.at:%Y-%m-%d %H:%M}"

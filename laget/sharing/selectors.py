@@ -92,6 +92,13 @@ def case_open_for_person(*, actor: Actor, person_id: uuid.UUID | str) -> Case | 
     )
 
 
+def case_ids_openable(*, actor: Actor, case_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Of these cases, those the actor may open (to link them; nothing about a case is read, so
+    nothing is audited here: opening it is)."""
+    return set(Case.objects.filter(_case_visible(actor, clock.today()), pk__in=list(case_ids))
+               .values_list("pk", flat=True))
+
+
 def is_team_member(*, actor: Actor, case: Case) -> bool:
     return bool(actor.membership) and TeamMember.objects.active().filter(
         case=case, user_id=actor.user.pk, agency_id=actor.membership.agency_id  # type: ignore[union-attr]

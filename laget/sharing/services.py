@@ -189,21 +189,26 @@ def _codes(values: Sequence[str], allowed: Sequence[str], message: str) -> list[
     return values
 
 
-@transaction.atomic
-def consent_register(
-    *, actor: Actor, case: Case, given_by: str, guardian_ids: Sequence[uuid.UUID | str],
-    method: str, categories: Sequence[str], recipients: Sequence[str], purposes: Sequence[str],
-    valid_from: dt.date, valid_to: dt.date, youth_view: str = "",
-) -> Consent:
-    """Register a consent after checking who must give it by the person's age (rulebook consent
-    settings): under 16 every guardian with parental responsibility; 16–17 the young person and
-    the guardians; from 18 the person alone (health: the young person from 16)."""
-    _require_writer(actor, case)
-    assert actor.membership is not None
+@dataclass(frozen=True)
+class ConsentTerms:
+    """A consent's scope, checked: the codes de-duplicated, the person's age and band."""
+
+    categories: list[str]
+    recipients: list[str]
+    purposes: list[str]
+    age: int
+    band: str
+
+
+def consent_terms_check(
+    *, case: Case, given_by: str, categories: Sequence[str], recipients: Sequence[str],
+    purposes: Sequence[str], valid_from: dt.date, valid_to: dt.date, youth_view: str = "",
+) -> ConsentTerms:
+    """The checks a consent's terms must pass, registered or proposed (laget.sharing.proposals):
+    who must give it by the person's age (rulebook consent settings) for every category, the
+    period, and the young person heard from the settings' age when the guardians give it."""
     if given_by not in ConsentGivenBy.values:
         raise DomainError(_("Oppgi hvem som har gitt samtykket."), code="given_by")
-    if method not in ConsentMethod.values:
-        raise DomainError(_("Oppgi hvordan samtykket er gitt."), code="method")
     categories = _codes(categories, InfoCategory.values, _("Ukjent eller manglende kategori."))
     recipients = _codes(recipients, RECIPIENTS, _("Ukjent eller manglende mottaker."))
     purposes = _codes(purposes, SharingPurpose.values, _("Ukjent eller manglende formål."))
@@ -213,8 +218,7 @@ def consent_register(
     if valid_to < today:
         raise DomainError(_("Samtykket er allerede utløpt."), code="period")
     ctx = context_at()
-    person = case.person
-    age = age_on(person.birth_date, max(valid_from, today))
+    age = age_on(case.person.birth_date, max(valid_from, today))
     band = ctx.band(age)
     for category in categories:
         needed = consent_needed_from(ctx, category, band)
@@ -225,6 +229,45 @@ def consent_register(
                    "who": ConsentGivenBy(needed).label.lower(), "age": age},
                 code="given_by",
             )
+    heard_from = int(ctx.version.consent_settings.get("youth_heard_from_age", 12)
+                     if ctx.version else 12)
+    if given_by == ConsentGivenBy.GUARDIAN and age >= heard_from and not youth_view.strip():
+        raise DomainError(_("Den unge skal høres fra %(age)s år: skriv ned den unges syn.")
+                          % {"age": heard_from}, code="youth_view")
+    return ConsentTerms(categories, recipients, purposes, age, band)
+
+
+@transaction.atomic
+def consent_register(
+    *, actor: Actor | None, case: Case, given_by: str, guardian_ids: Sequence[uuid.UUID | str],
+    method: str, categories: Sequence[str], recipients: Sequence[str], purposes: Sequence[str],
+    valid_from: dt.date, valid_to: dt.date, youth_view: str = "",
+    details: dict[str, Any] | None = None, prepared_by: tuple[User, Agency] | None = None,
+) -> Consent:
+    """Register a consent after checking who must give it by the person's age (rulebook consent
+    settings): under 16 every guardian with parental responsibility; 16–17 the young person and
+    the guardians; from 18 the person alone (health: the young person from 16).
+
+    `actor` None: the family gave it themselves on the family pages from a coordinator's
+    proposal (laget.sharing.proposals has checked who answered, and names them in `details` for
+    the audit event); `prepared_by` is the member of staff and agency whose proposal it was and
+    who hold the record, as no member of staff registers it."""
+    if actor is not None:
+        _require_writer(actor, case)
+        assert actor.membership is not None
+        author, agency = actor.user, actor.membership.agency
+    elif not details or prepared_by is None:
+        raise DomainError(_("Oppgi hvem som har gitt samtykket."), code="given_by")
+    else:
+        case_require_open(case)
+        author, agency = prepared_by
+    if method not in ConsentMethod.values:
+        raise DomainError(_("Oppgi hvordan samtykket er gitt."), code="method")
+    terms = consent_terms_check(
+        case=case, given_by=given_by, categories=categories, recipients=recipients,
+        purposes=purposes, valid_from=valid_from, valid_to=valid_to, youth_view=youth_view)
+    categories, recipients, purposes = terms.categories, terms.recipients, terms.purposes
+    person = case.person
     guardians = list(Guardian.objects.filter(person=person, pk__in=list(guardian_ids)))
     if len(guardians) != len(set(map(str, guardian_ids))):
         raise DomainError(_("Ukjent foresatt."), code="guardians")
@@ -240,11 +283,6 @@ def consent_register(
             raise DomainError(
                 _("Alle foresatte med foreldreansvar må samtykke (ved felles foreldreansvar er "
                   "det ikke nok med én)."), code="guardians")
-    heard_from = int(ctx.version.consent_settings.get("youth_heard_from_age", 12)
-                     if ctx.version else 12)
-    if given_by == ConsentGivenBy.GUARDIAN and age >= heard_from and not youth_view.strip():
-        raise DomainError(_("Den unge skal høres fra %(age)s år: skriv ned den unges syn.")
-                          % {"age": heard_from}, code="youth_view")
     summary = _("Samtykke til deling av %(categories)s med %(recipients)s for %(purposes)s, "
                 "gyldig %(start)s–%(end)s.") % {
         "categories": ", ".join(categories), "recipients": ", ".join(recipients),
@@ -253,14 +291,14 @@ def consent_register(
     }
     with entries_opened():
         entry = Entry.objects.create(
-            case=case, source_agency=actor.membership.agency, category=InfoCategory.FAMILIE,
-            purpose=SharingPurpose.OPPFOLGING, text=summary, author=actor.user,
+            case=case, source_agency=agency, category=InfoCategory.FAMILIE,
+            purpose=SharingPurpose.OPPFOLGING, text=summary, author=author,
         )
     consent = Consent.objects.create(
-        case=case, entry=entry, given_by=given_by, age_band=band, method=method,
+        case=case, entry=entry, given_by=given_by, age_band=terms.band, method=method,
         youth_view=youth_view.strip(), categories=categories, recipients=recipients,
-        purposes=purposes, valid_from=valid_from, valid_to=valid_to, registered_by=actor.user,
-        agency=actor.membership.agency,
+        purposes=purposes, valid_from=valid_from, valid_to=valid_to, registered_by=author,
+        agency=agency,
     )
     consent.guardians.set(guardians)
     ConsentGrant.objects.bulk_create([
@@ -270,7 +308,7 @@ def consent_register(
     audit_record(action=Action.CONSENT_REGISTER, actor=actor, obj=consent,
                  persons=[person.pk], purpose=Purpose.OPPFOLGING,
                  details={"categories": categories, "recipients": recipients,
-                          "purposes": purposes, "given_by": given_by})
+                          "purposes": purposes, "given_by": given_by, **(details or {})})
     return consent
 
 

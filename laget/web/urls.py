@@ -1,10 +1,13 @@
 from django.urls import path
 
 from laget.web.views import (
+    access_review,
     barnevern,
     cases,
     concerns,
+    consent_proposals,
     desk,
+    family_messages,
     fasttrack,
     innsyn,
     meetings,
@@ -24,6 +27,8 @@ app_name = "web"
 urlpatterns = [
     path("", pages.start, name="start"),
     path("tilgjengelighet/", pages.accessibility, name="accessibility"),
+    # beside the leader's /konto/medarbeidere/; here because it reads teams and the audit log
+    path("konto/tilgangsgjennomgang/", access_review.access_review, name="access_review"),
     path("bydeler/", pages.district_list, name="district_list"),
     path("bydeler/<str:code>/", pages.district_detail, name="district_detail"),
     path("personer/", people.person_list, name="person_list"),
@@ -119,8 +124,14 @@ urlpatterns = [
     path("saker/<uuid:case_id>/foresatte/kontakt/ny/", workflow.guardian_contact_create,
          name="guardian_contact_create"),
     path("saker/<uuid:case_id>/tidslinje/", workflow.case_timeline, name="case_timeline"),
+    path("saker/<uuid:case_id>/familiemeldinger/", family_messages.family_messages,
+         name="family_messages"),
     path("saker/<uuid:case_id>/samtykker/", cases.consent_list, name="consent_list"),
     path("saker/<uuid:case_id>/samtykker/ny/", cases.consent_create, name="consent_create"),
+    path("saker/<uuid:case_id>/samtykker/forslag/", consent_proposals.consent_proposal_create,
+         name="consent_proposal_create"),
+    path("saker/<uuid:case_id>/samtykker/forslag/<uuid:proposal_id>/trekk/",
+         consent_proposals.consent_proposal_withdraw, name="consent_proposal_withdraw"),
     path("saker/<uuid:case_id>/samtykker/<uuid:consent_id>/", cases.consent_detail,
          name="consent_detail"),
     path("saker/<uuid:case_id>/samtykker/<uuid:consent_id>/trekk-tilbake/",

@@ -84,8 +84,10 @@ class OidcProvider:
         )
 
     def _register_client(self) -> None:
-        self._manage("oidc_client", "--client-id", self.client_id,
-                     "--client-secret", self.client_secret, *self.redirect_uris)
+        # `--option=value`: a random secret may begin with "-", which argparse would take for
+        # an option of its own.
+        self._manage("oidc_client", f"--client-id={self.client_id}",
+                     f"--client-secret={self.client_secret}", *self.redirect_uris)
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 30

@@ -171,7 +171,8 @@ def test_openapi_and_docs(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert set(schema["paths"]) == {GUIDE, RULES, "/api/v1/audit/proof/inclusion",
                                     "/api/v1/audit/proof/consistency",
-                                    "/api/v1/notify/sms/receipts"}
+                                    "/api/v1/notify/sms/receipts", "/api/v1/concerns",
+                                    "/api/v1/notifications/{message_id}"}
     question = schema["components"]["schemas"]["GuideQuestion"]
     assert question["additionalProperties"] is False
     assert set(question["required"]) == {"source", "recipient", "category", "purpose",

@@ -130,3 +130,22 @@ def test_case_page_shows_the_panel(client, login, scene):
                       ).content.decode()
     assert 'data-testid="weapon-panel"' in html
     assert 'data-testid="weapon-barnevern"' not in html
+
+
+def test_missed_checkpoints_alert_the_coordinator_and_barnevern_once(scene, make_member):
+    from laget.cases.reminders import weapon_checkpoint_alerts_send
+    from laget.notify.models import Message
+
+    bv = actor_of(make_member("caseworker", agency_type="barnevern", district="030111"))
+    trigger(scene, days_ago=8)  # both the same-day barnevern check and the 7-day meeting missed
+    assert weapon_checkpoint_alerts_send() == 3  # coordinator ×2, barnevern ×1
+    to_coordinator = Message.objects.filter(recipient_user=scene.coordinator.user)
+    assert to_coordinator.count() == 2
+    [to_bv] = Message.objects.filter(recipient_user=bv.user)
+    assert "barnevernet" in to_bv.body and str(scene.case.pk) in to_bv.body
+    person = scene.case.person
+    for message in Message.objects.all():
+        assert person.given_name not in message.body and person.family_name not in message.body
+    assert weapon_checkpoint_alerts_send() == 0  # once per checkpoint
+    # on the trigger day itself nothing is overdue yet
+    assert weapon_checkpoint_alerts_send(today=clock.today() - dt.timedelta(days=8)) == 0

@@ -19,6 +19,10 @@ LANGUAGES = ["nb", "nn", "en", "so", "ar", "ur", "pl", "ti"]
 KEYS = ["police.stop_search", "police.apprehension", "police.weapon"]
 CONTEXT = {"first_name": "Amal", "unit": "Politiets forebyggende enhet Stovner",
            "phone": "22 66 99 00"}
+#: the family's «you have a new message» (laget.family.thread): a link and nothing else
+FAMILY_KEY = "family.new_message"
+FAMILY_CONTEXT = {"link": "https://laget.oslo.kommune.no/familie/"}
+ALL_KEYS = [*KEYS, FAMILY_KEY]
 
 
 def _is_rtl(char: str) -> bool:
@@ -43,16 +47,37 @@ def test_every_key_renders_in_every_language_with_bokmals_placeholders(key, lang
     assert rendered.subject and "\n" not in rendered.subject
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_family_message_says_only_that_there_is_a_message_and_where(language):
+    subject, body = TEMPLATES[FAMILY_KEY][language]
+    assert placeholders(subject) | placeholders(body) == {"link"}
+    assert "$" not in re.sub(r"\$\{\w+\}", "", body + subject)
+    # the other keys' values are ignored: no name can slip in through the context
+    rendered = render(FAMILY_KEY, language, {**CONTEXT, **FAMILY_CONTEXT})
+    assert rendered == Rendered(subject=subject, body=body.replace("${link}",
+                                                                    FAMILY_CONTEXT["link"]),
+                                language=language, reviewed=language in {"nb", "nn", "en"})
+    assert "Laget" in rendered.subject and "\n" not in rendered.subject
+    for value in CONTEXT.values():
+        assert value not in rendered.body
+    assert rendered.body.endswith(FAMILY_CONTEXT["link"])
+
+
+def test_the_family_message_in_bokmal_is_the_plain_sentence():
+    assert render(FAMILY_KEY, "nb", FAMILY_CONTEXT).body.startswith(
+        "Du har en ny melding i Laget.")
+
+
 @pytest.mark.parametrize("language", ["ar", "ur"])
 def test_right_to_left_languages_are_written_in_a_right_to_left_script(language):
-    for key in KEYS:
+    for key in ALL_KEYS:
         subject, body = TEMPLATES[key][language]
         assert any(_is_rtl(char) for char in subject)
         assert sum(_is_rtl(char) for char in body) > len(body) / 2
 
 
 def test_tigrinya_is_written_in_ethiopic_and_the_latin_ones_are_not_right_to_left():
-    for key in KEYS:
+    for key in ALL_KEYS:
         assert any("\u1200" <= char <= "\u137f" for char in TEMPLATES[key]["ti"][1])
         for language in ["nb", "nn", "en", "so", "pl", "ti"]:
             assert not any(_is_rtl(char) for char in TEMPLATES[key][language][1])
@@ -91,9 +116,9 @@ def test_values_are_put_in_literally_on_one_line():
 
 def test_template_list_names_every_text_and_its_review_state():
     listed = template_list()
-    assert len(listed) == len(KEYS) * len(LANGUAGES)
+    assert len(listed) == len(ALL_KEYS) * len(LANGUAGES)
     assert {(item.key, item.language) for item in listed} == {
-        (key, language) for key in KEYS for language in LANGUAGES}
+        (key, language) for key in ALL_KEYS for language in LANGUAGES}
     assert {item.language for item in listed if item.reviewed} == REVIEWED_LANGUAGES
     assert all(not item.reviewed for item in listed if item.language in {"so", "ar", "ur", "pl",
                                                                           "ti"})

@@ -23,6 +23,7 @@ KEY_LABELS: dict[str, Promise] = {
     "police.stop_search": _("Politiet: stans og ransaking"),
     "police.apprehension": _("Politiet: pågripelse"),
     "police.weapon": _("Politiet: sak som gjelder våpen"),
+    "family.new_message": _("Familiesiden: ny melding fra koordinatoren"),
 }
 _PLACEHOLDER = re.compile(r"\$\{([_A-Za-z][_A-Za-z0-9]*)\}")
 
@@ -83,7 +84,8 @@ def _parts(text: str) -> list[TextPart]:
 def text_catalogue() -> TextCatalogue:
     """Every template key × language with its review state and SMS cost, grouped by key."""
     example = {"first_name": EXAMPLE_FIRST_NAME, "unit": EXAMPLE_UNIT,
-               "phone": settings.LAGET_POLICE_PHONE}
+               "phone": settings.LAGET_POLICE_PHONE,
+               "link": settings.LAGET_NOTIFY_LINK_BASE_URL.rstrip("/") + "/familie/"}
     labels = dict(Language.choices)
     order = {code: index for index, code in enumerate(Language.values)}
     groups: dict[str, list[TextRow]] = {}

@@ -27,12 +27,14 @@ from laget.cases.selectors_meetings import meeting_panel_for
 from laget.cases.weapon import weapon_followup_for
 from laget.core import clock
 from laget.core.errors import DomainError, NotFound
+from laget.family import thread as family_thread
 from laget.records import services as records
 from laget.records.models import Case
 from laget.records.services import CASE_ROLES, is_district_coordinator
 from laget.sharing import selectors as sharing
 from laget.sharing import services
 from laget.sharing.models import Consent
+from laget.sharing.proposals import consent_proposals_for
 from laget.sharing.selectors import ShownEntry
 from laget.web.forms.cases import (
     CaseOpenForm,
@@ -165,6 +167,9 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
         "plan": plan_selectors.plan_panel_for(actor=actor, case=case),
         "meeting_panel": meeting_panel_for(actor=actor, case=case),
         "weapon": weapon_followup_for(actor=actor, case=case),
+        # the family's messages to the coordinator: for the bydel's coordinator only
+        "family_thread": family_thread.staff_thread_for(actor=actor, case=case)
+        if coordinator else None,
     })
 
 
@@ -413,6 +418,8 @@ def consent_list(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> Http
     return render(request, "web/cases/consent_list.html", {
         "case": case, "rows": [(c, lapsing.get(c.pk)) for c in consents],
         "today": clock.today(), "may_write": _may_write(actor, case),
+        "may_propose": case.is_open and is_district_coordinator(actor, case.district_id),
+        "proposals": consent_proposals_for(actor=actor, case=case),
     })
 
 

@@ -19,6 +19,7 @@ from laget.core import clock
 from laget.core.errors import NotFound
 from laget.notify.selectors import failed_messages_for
 from laget.records.services import CASE_ROLES
+from laget.web.selectors.access_review import access_review_done, quarter_of
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ ROLE_ACTIONS: dict[str, list[Action]] = {
     Role.LEADER: [
         Action(_("Medarbeidere"), _("Hvem i virksomheten som har tilgang til Laget, og i "
                                     "hvilken rolle."), "accounts:members"),
+        Action(_("Tilgangsgjennomgang"), _("Hvert kvartal: hvem som er med i hvilke saker, hvem "
+                                           "som ikke har brukt tilgangen, og din bekreftelse."),
+               "web:access_review"),
         Action(_("Nødtilgang til vurdering"), _("Opplysninger fra virksomheten din som noen har "
                                                 "åpnet med nødtilgang."),
                "web:emergency_review_list"),
@@ -161,6 +165,14 @@ def start(request: HttpRequest, actor: Actor) -> HttpResponse:
                      "barnevernet", waiting) % {"count": waiting},
             _("Les meldingene og bekreft mottak."), "web:barnevern_reports",
         ) if waiting else BARNEVERN_ACTION, *actions]
+    if membership and actor.role == Role.LEADER and access_review_done(
+            agency=membership.agency) is None:
+        actions = [Action(
+            _("Tilgangsgjennomgangen for %(period)s mangler")
+            % {"period": quarter_of(clock.today())},
+            _("Bekreft eller fjern tilgangen til hver medarbeider dette kvartalet."),
+            "web:access_review",
+        ), *[a for a in actions if a.url_name != "web:access_review"]]
     if membership and actor.role in CASE_ROLES:
         failed = failed_messages_for(actor=actor).count()
         if failed:
