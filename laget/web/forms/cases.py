@@ -139,23 +139,10 @@ def _guardian_label(guardian: Guardian) -> str:
     return label
 
 
-class ConsentForm(forms.Form):
-    given_by = forms.ChoiceField(
-        label=_("Hvem gir samtykket?"), choices=ConsentGivenBy.choices, widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Velg hvem som gir samtykket.")},
-    )
-    guardians = forms.ModelMultipleChoiceField(
-        label=_("Foresatte som har samtykket"), queryset=Guardian.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Under 16 år må alle med foreldreansvar samtykke."),
-        error_messages={"invalid_choice": _("Ukjent foresatt."),
-                        "invalid_pk_value": _("Ukjent foresatt.")},
-    )
-    method = forms.ChoiceField(
-        label=_("Hvordan er samtykket gitt?"), choices=ConsentMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Velg hvordan samtykket er gitt.")},
-    )
+class ConsentTermsForm(forms.Form):
+    """What a consent covers — categories, recipients, purposes, period — and the young
+    person's view: the fields a registered consent and a consent proposal share."""
+
     categories = forms.MultipleChoiceField(
         label=_("Hvilke opplysninger kan deles?"), choices=InfoCategory.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -180,18 +167,39 @@ class ConsentForm(forms.Form):
         help_text=_("Den unge skal høres fra 12 år. Skriv kort hva den unge mener."),
     )
 
-    def __init__(self, *args: Any, guardians: QuerySet[Guardian], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["guardians"]
-        field.queryset = guardians
-        field.label_from_instance = _guardian_label
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("Sluttdatoen er før startdatoen."))
         return data
+
+
+class ConsentForm(ConsentTermsForm):
+    field_order = ["given_by", "guardians", "method"]
+
+    given_by = forms.ChoiceField(
+        label=_("Hvem gir samtykket?"), choices=ConsentGivenBy.choices, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Velg hvem som gir samtykket.")},
+    )
+    guardians = forms.ModelMultipleChoiceField(
+        label=_("Foresatte som har samtykket"), queryset=Guardian.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Under 16 år må alle med foreldreansvar samtykke."),
+        error_messages={"invalid_choice": _("Ukjent foresatt."),
+                        "invalid_pk_value": _("Ukjent foresatt.")},
+    )
+    method = forms.ChoiceField(
+        label=_("Hvordan er samtykket gitt?"), choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Velg hvordan samtykket er gitt.")},
+    )
+
+    def __init__(self, *args: Any, guardians: QuerySet[Guardian], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["guardians"]
+        field.queryset = guardians
+        field.label_from_instance = _guardian_label
 
 
 class ConsentWithdrawForm(forms.Form):
