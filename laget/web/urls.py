@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from laget.web.views import (
     access_review,
@@ -25,6 +25,10 @@ from laget.web.views import (
 app_name = "web"
 
 urlpatterns = [
+    path("tilbud/", include("laget.web.urls_pathways")),
+    path("intensiv/", include("laget.web.urls_intensive")),
+    path("forbilder/", include("laget.web.urls_mentors")),
+    path("familiestotte/", include("laget.web.urls_familysupport")),
     path("", pages.start, name="start"),
     path("tilgjengelighet/", pages.accessibility, name="accessibility"),
     # beside the leader's /konto/medarbeidere/; here because it reads teams and the audit log

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PathwaysConfig(AppConfig):
+    name = "laget.pathways"
+    label = "pathways"
+    verbose_name = "Pathways (activities, jobs, referrals)"
