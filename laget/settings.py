@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "laget.familysupport",
     "laget.policing",
     "laget.fasttrack",
+    "laget.lifecycle",
     "laget.family",
     "laget.web",
     "laget.apiclients",

@@ -8,6 +8,7 @@ actor is then the client's own `Actor` (see laget.apiclients.services): `request
 client and `client_actor(request)` the actor the services get."""
 
 import functools
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from laget.apiclients import services
 from laget.apiclients.models import ApiClient
 from laget.audit.actions import Action, Outcome
 from laget.audit.services import audit_record
+from laget.core.errors import NotFound
 
 
 class InvalidToken(Exception):
@@ -85,8 +87,13 @@ def audited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
                         details={"status": response.status_code,
                                  "replayed": response.has_header("Idempotent-Replayed")})
         except Exception as error:
-            _record(request, client, outcome=Outcome.FAILED,
-                    details={"error": type(error).__name__})
+            # The call's transaction is rolled back, the selector's own refusal event with it;
+            # this event keeps the refusal, with the ids asked for (never a number or a name).
+            refused = isinstance(error, NotFound)
+            _record(request, client, outcome=Outcome.DENIED if refused else Outcome.FAILED,
+                    details={"error": type(error).__name__,
+                             **{k: str(v) for k, v in kwargs.items()
+                                if isinstance(v, uuid.UUID)}})
             raise
         return response
 

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from laget.api.audit import router as audit_router
 from laget.api.auth import install_auth_handlers
+from laget.api.cases import cases_router, persons_router
 from laget.api.concerns import router as concerns_router
 from laget.api.notifications import router as notifications_router
 from laget.api.notify import router as notify_router
@@ -32,6 +33,8 @@ api.add_router("/notify/", notify_router)
 # For agencies' own systems, with API client tokens (laget.api.auth) and idempotency keys.
 api.add_router("/concerns", concerns_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/cases", cases_router)
+api.add_router("/persons", persons_router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

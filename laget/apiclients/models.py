@@ -14,6 +14,11 @@ class Scope(models.TextChoices):
 
     CONCERNS_WRITE = "concerns:write", _("Melde bekymringer")
     NOTIFICATIONS_READ = "notifications:read", _("Lese status for meldinger")
+    CASES_READ = "cases:read", _("Lese saker, team og plan")
+    TASKS_WRITE = "tasks:write", _("Legge oppgaver i planen")
+    ENTRIES_READ = "entries:read", _("Lese opplysninger i saker")
+    ENTRIES_WRITE = "entries:write", _("Registrere opplysninger i saker")
+    PERSONS_READ = "persons:read", _("Slå opp personer")
 
 
 class ApiClient(BaseModel):

@@ -17,6 +17,7 @@ from laget.audit.actions import Action, Outcome, Purpose
 from laget.audit.services import audit_record
 from laget.core import clock, requestcontext
 from laget.core.errors import NotFound
+from laget.core.keyset import KeysetPage, keyset_page
 from laget.records.access import entries_opened
 from laget.records.models import Case, Entry, EntryAttachment, TeamMember
 from laget.records.services import is_district_coordinator
@@ -65,6 +66,18 @@ def case_list_for(*, actor: Actor, page: int | str = 1) -> Page:
     audit_record(action=Action.CASE_LIST, actor=actor, purpose=Purpose.FOREBYGGING,
                  persons=[c.person_id for c in result.object_list],
                  details={"results": len(result.object_list)})
+    return result
+
+
+def case_page_for(*, actor: Actor, cursor: str | None, limit: int) -> KeysetPage[Case]:
+    """The cases the actor may open, newest first, by cursor (the JSON API's list)."""
+    result = keyset_page(
+        Case.objects.filter(_case_visible(actor, clock.today())).select_related("person",
+                                                                                "district"),
+        cursor=cursor, limit=limit)
+    audit_record(action=Action.CASE_LIST, actor=actor, purpose=Purpose.FOREBYGGING,
+                 persons=[c.person_id for c in result.items],
+                 details={"results": len(result.items)})
     return result
 
 
@@ -262,6 +275,21 @@ def case_entries_for(
             entries = entries.filter(current_entries())
         result = Paginator(entries.order_by("-created_at", "-id"), PAGE_SIZE).get_page(page)
         shown = _shown(actor, result.object_list, purpose, ctx)
+    _record_reads(actor=actor, shown=shown, purpose=purpose, action=Action.ENTRY_LIST, obj=case)
+    return result, shown
+
+
+@transaction.atomic
+def case_entries_page_for(
+    *, actor: Actor, case: Case, purpose: str, cursor: str | None, limit: int
+) -> tuple[KeysetPage[Entry], list[ShownEntry]]:
+    """The case's current entries the actor may read, newest first, by cursor (the JSON API)."""
+    ctx = context_at()
+    with entries_opened():
+        visible = visible_on_case(actor, case.pk, case.person.birth_date, purpose, ctx=ctx)
+        result = keyset_page(_base_entries().filter(visible, current_entries(), case=case),
+                             cursor=cursor, limit=limit)
+        shown = _shown(actor, result.items, purpose, ctx)
     _record_reads(actor=actor, shown=shown, purpose=purpose, action=Action.ENTRY_LIST, obj=case)
     return result, shown
 

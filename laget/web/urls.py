@@ -29,6 +29,7 @@ urlpatterns = [
     path("intensiv/", include("laget.web.urls_intensive")),
     path("forbilder/", include("laget.web.urls_mentors")),
     path("familiestotte/", include("laget.web.urls_familysupport")),
+    path("", include("laget.web.urls_lifecycle")),
     path("", pages.start, name="start"),
     path("tilgjengelighet/", pages.accessibility, name="accessibility"),
     # beside the leader's /konto/medarbeidere/; here because it reads teams and the audit log

@@ -172,7 +172,13 @@ def test_openapi_and_docs(client):
     assert set(schema["paths"]) == {GUIDE, RULES, "/api/v1/audit/proof/inclusion",
                                     "/api/v1/audit/proof/consistency",
                                     "/api/v1/notify/sms/receipts", "/api/v1/concerns",
-                                    "/api/v1/notifications/{message_id}"}
+                                    "/api/v1/notifications/{message_id}", "/api/v1/cases",
+                                    "/api/v1/cases/{case_id}", "/api/v1/cases/{case_id}/team",
+                                    "/api/v1/cases/{case_id}/plan",
+                                    "/api/v1/cases/{case_id}/tasks",
+                                    "/api/v1/cases/{case_id}/entries",
+                                    "/api/v1/cases/{case_id}/entries/{entry_id}",
+                                    "/api/v1/persons/lookup"}
     question = schema["components"]["schemas"]["GuideQuestion"]
     assert question["additionalProperties"] is False
     assert set(question["required"]) == {"source", "recipient", "category", "purpose",
