@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "laget.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "laget.accounts.freshness.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -194,6 +195,10 @@ OTP_TOTP_ISSUER = "Laget"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+#: a staff session unused this long is logged out (laget.accounts.freshness)
+LAGET_SESSION_IDLE_SECONDS = env_int("LAGET_SESSION_IDLE_SECONDS", 30 * 60)
+#: an export of personal data asks for the password and code again after this long
+LAGET_REAUTH_SECONDS = env_int("LAGET_REAUTH_SECONDS", 15 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

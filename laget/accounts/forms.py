@@ -40,3 +40,30 @@ class TokenForm(forms.Form):
 
 class LagetPasswordChangeForm(PasswordChangeForm):
     pass
+
+
+class ReauthForm(forms.Form):
+    """The password again, and the code when the user has an authenticator."""
+
+    password = forms.CharField(label=_("Passord"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete":
+                                                                 "current-password"}),
+                               error_messages={"required": _("Skriv inn passordet.")})
+
+    def __init__(self, *args, user, with_token: bool, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if with_token:
+            self.fields["token"] = TokenForm.base_fields["token"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Feil passord."))
+        return password
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip()
+        if not token.isdigit():
+            raise forms.ValidationError(_("Koden har bare siffer."))
+        return token

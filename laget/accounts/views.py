@@ -6,6 +6,7 @@ the password step; it replaces the code step too only when the provider vouches 
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -24,9 +25,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from laget.accounts import services, signals, sso
+from laget.accounts import freshness, services, signals, sso
 from laget.accounts.access import Actor, actor_required
-from laget.accounts.forms import LagetPasswordChangeForm, LoginForm, TokenForm
+from laget.accounts.forms import LagetPasswordChangeForm, LoginForm, ReauthForm, TokenForm
 from laget.accounts.middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
 from laget.accounts.models import Role, User
 from laget.accounts.selectors import (
@@ -154,6 +155,45 @@ def _pending_start(request: HttpRequest, user: User, next_url: str) -> None:
     request.session[PENDING_KEY] = {
         "user_id": user.pk, "at": clock.now().isoformat(), "next": next_url,
     }
+
+
+@sensitive_post_parameters("password", "token")
+@csrf_protect
+@never_cache
+@login_required
+def reauth_view(request: HttpRequest) -> HttpResponseBase:
+    """Prove it is still you before an export (`freshness.recent_auth_required`): the password
+    and the code, or for a single sign-on user without a password here, the provider again."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request) or reverse(settings.LOGIN_REDIRECT_URL)
+    if freshness.authenticated_recently(request):
+        return redirect(next_url)
+    if not user.has_usable_password():
+        if not sso.sso_enabled():
+            raise Http404
+        logout(request)
+        return redirect(reverse("accounts:sso") + "?" + urlencode({"next": next_url}))
+    device = totp_device_confirmed(user=user)
+    form = ReauthForm(request.POST or None, user=user, with_token=device is not None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data.get("token")
+        allowed = True
+        if device is not None:
+            allowed, _details = device.verify_is_allowed()
+        if device is None or (allowed and device.verify_token(token)):
+            freshness.mark_authenticated(request)
+            signals.reauthenticated.send(User, request=request, user=user)
+            return redirect(next_url)
+        signals.second_factor_failed.send(User, request=request, user=user)
+        form.add_error("token", _("For mange feil forsøk. Vent litt og prøv igjen.")
+                       if not allowed else _("Koden er feil eller utløpt."))
+    elif request.method == "POST" and form.has_error("password"):
+        signals.reauthentication_failed.send(User, request=request, user=user)
+    context = {"form": form, "next": next_url, "demo_token": None,
+               "minutes": settings.LAGET_REAUTH_SECONDS // 60}
+    if settings.LAGET_DEMO and device is not None:
+        context["demo_token"] = services.totp_current_token(device=device)
+    return render(request, "accounts/reauth.html", context)
 
 
 @never_cache

@@ -65,3 +65,19 @@ def _second_factor_enrolled(sender: Any, request: Any, user: Any, **kwargs: Any)
 @receiver(account_signals.password_changed, dispatch_uid="laget_audit_password")
 def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(action=Action.PASSWORD_CHANGED, actor=user, purpose=Purpose.INNLOGGING)
+
+
+@receiver(account_signals.session_timed_out, dispatch_uid="laget_audit_session_timeout")
+def _session_timed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(action=Action.SESSION_TIMEOUT, actor=user, purpose=Purpose.INNLOGGING)
+
+
+@receiver(account_signals.reauthenticated, dispatch_uid="laget_audit_reauth")
+def _reauthenticated(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(action=Action.REAUTH, actor=user, purpose=Purpose.INNLOGGING)
+
+
+@receiver(account_signals.reauthentication_failed, dispatch_uid="laget_audit_reauth_failed")
+def _reauthentication_failed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(action=Action.REAUTH_FAILED, actor=user, outcome=Outcome.DENIED,
+                 purpose=Purpose.INNLOGGING)

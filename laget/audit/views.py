@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from laget.accounts.access import Actor, actor_required
+from laget.accounts.freshness import recent_auth_required
 from laget.accounts.models import Role
 from laget.audit.export import XLSX_CONTENT_TYPE, ExportTooLarge, audit_event_export
 from laget.audit.forms import EventSearchForm, PersonLookupForm
@@ -48,6 +49,7 @@ def event_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @actor_required([Role.AUDITOR])
 @require_GET
+@recent_auth_required
 def event_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = EventSearchForm(request.GET or None)
     if request.GET and not form.is_valid():

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -60,6 +61,25 @@ ALLOWED_CONTENT_TYPES = frozenset({
 })
 
 
+def sniffed_content_type(data: bytes) -> str | None:
+    """The type the bytes themselves show (filetype's signatures; Word as a zip holding
+    word/document.xml), or text/plain for UTF-8 text with no control characters but tab and line
+    breaks; None for anything else. The declared type must agree: a renamed executable or an HTML
+    page sent as text is refused."""
+    kind = filetype.guess_mime(data)
+    if kind is not None:
+        return kind if kind in ALLOWED_CONTENT_TYPES else None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        return None
+    if text.lstrip()[:1] == "<":  # markup would be text to us but a page to a browser
+        return None
+    return "text/plain"
+
+
 @dataclass(frozen=True)
 class NewAttachment:
     name: str
@@ -87,6 +107,9 @@ def _attach(entry: Entry, files: Sequence[NewAttachment]) -> None:
         if item.content_type not in ALLOWED_CONTENT_TYPES:
             raise DomainError(_("Vedlegg må være PDF, PNG, JPEG, tekst eller Word."),
                               code="attachment_type")
+        if sniffed_content_type(item.data) != item.content_type:
+            raise DomainError(_("Innholdet i vedlegget stemmer ikke med filtypen."),
+                              code="attachment_content")
         attachment = EntryAttachment(
             id=uuid.uuid4(), entry=entry, name=item.name[:200] or "vedlegg",
             content_type=item.content_type, size=len(item.data),

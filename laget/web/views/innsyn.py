@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from laget.accounts.access import Actor, actor_required
+from laget.accounts.freshness import recent_auth_required
 from laget.accounts.models import Role
 from laget.audit import innsyn
 from laget.audit.innsyn import RequestedBy
@@ -100,6 +101,7 @@ def innsyn_report(request: HttpRequest, actor: Actor, person_id: uuid.UUID) -> H
 
 @actor_required(INNSYN_ROLES)
 @require_GET
+@recent_auth_required
 def innsyn_pdf(request: HttpRequest, actor: Actor, person_id: uuid.UUID) -> HttpResponse:
     subject = _subject(actor, person_id)
     form = _request_form(request, subject)
