@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "laget.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "laget.accounts.freshness.IdleTimeoutMiddleware",
+    "laget.web.middleware.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -199,6 +200,15 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 LAGET_SESSION_IDLE_SECONDS = env_int("LAGET_SESSION_IDLE_SECONDS", 30 * 60)
 #: an export of personal data asks for the password and code again after this long
 LAGET_REAUTH_SECONDS = env_int("LAGET_REAUTH_SECONDS", 15 * 60)
+#: rate limits (laget.core.ratelimit): group -> (attempts, per seconds). The login steps per
+#: address (django-axes locks a user name after 5 failures; this stops one address trying many
+#: names), searches per user, the API per client and, for its open operations, per address.
+LAGET_RATE_LIMITS = {
+    "login": (env_int("LAGET_RATE_LOGIN", 30), 5 * 60),
+    "search": (env_int("LAGET_RATE_SEARCH", 120), 60),
+    "api": (env_int("LAGET_RATE_API", 600), 60),
+    "api_open": (env_int("LAGET_RATE_API_OPEN", 300), 60),
+}
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -272,6 +282,7 @@ TASKS = {
 LAGET_PERIODIC_TASKS = {
     "prune_task_results": {"task": "laget.core.tasks.prune_task_results", "every": 24 * 3600},
     "clear_expired_sessions": {"task": "laget.core.tasks.clear_expired_sessions", "every": 3600},
+    "prune_rate_counters": {"task": "laget.core.tasks.prune_rate_counters", "every": 3600},
     # `manage.py audit sequencer` integrates and signs every second; this is the safety net when
     # it is not running.
     "sign_audit_checkpoint": {"task": "laget.audit.tasks.sign_checkpoint", "every": 60},

@@ -37,6 +37,7 @@ from laget.accounts.selectors import (
     totp_device_confirmed,
 )
 from laget.core import clock
+from laget.core.ratelimit import rate_limited_view
 
 PENDING_KEY = "laget_pending_login"
 PENDING_TTL = dt.timedelta(minutes=5)
@@ -75,6 +76,7 @@ def _complete_login(request: HttpRequest, user: User, device: object | None) -> 
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
+@rate_limited_view("login")
 def login_view(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -98,6 +100,7 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
 @sensitive_post_parameters("token")
 @csrf_protect
 @never_cache
+@rate_limited_view("login")
 def totp_view(request: HttpRequest) -> HttpResponseBase:
     user = _pending_user(request)
     if user is None:
@@ -161,6 +164,7 @@ def _pending_start(request: HttpRequest, user: User, next_url: str) -> None:
 @csrf_protect
 @never_cache
 @login_required
+@rate_limited_view("login")
 def reauth_view(request: HttpRequest) -> HttpResponseBase:
     """Prove it is still you before an export (`freshness.recent_auth_required`): the password
     and the code, or for a single sign-on user without a password here, the provider again."""

@@ -23,6 +23,7 @@ from laget.apiclients import services
 from laget.apiclients.models import ApiClient
 from laget.audit.actions import Action, Outcome
 from laget.audit.services import audit_record
+from laget.core import ratelimit
 from laget.core.errors import NotFound
 
 
@@ -44,7 +45,9 @@ class ClientToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient:
         client = services.token_resolve(token)
         if client is None:
+            ratelimit.check("api_open", ratelimit.client_address(request), request=request)
             raise InvalidToken
+        ratelimit.check("api", f"client:{client.pk}", request=request)
         if self.scope not in client.scopes:
             _record(request, client, outcome=Outcome.DENIED, details={"scope": self.scope})
             raise InsufficientScope(self.scope)

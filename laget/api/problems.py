@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from laget.core.errors import DomainError, NotFound
+from laget.core.ratelimit import RateLimited
 
 logger = logging.getLogger("laget.api")
 
@@ -97,6 +98,13 @@ def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
     return response
 
 
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = problem(429, _("For mange forespørsler. Prøv igjen om %(seconds)s sekunder.")
+                       % {"seconds": exc.retry_after})
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def install_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, _unauthorized)
     api.add_exception_handler(ValidationError, _validation)
@@ -104,4 +112,5 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, _not_found)
     api.add_exception_handler(PermissionDenied, _forbidden)
     api.add_exception_handler(DomainError, _domain_error)
+    api.add_exception_handler(RateLimited, _rate_limited)
     api.add_exception_handler(Exception, _unexpected)

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from laget.accounts.models import AgencyType
 from laget.api.problems import Problem
+from laget.core import ratelimit
 from laget.core.errors import NotFound
 from laget.records.vocabulary import (
     RECIPIENTS,
@@ -108,12 +109,13 @@ class RulebookOut(Schema):
 
 
 @router.post(
-    "/guide", response={200: GuideAnswer, 400: Problem}, url_name="sharing_guide",
+    "/guide", response={200: GuideAnswer, 400: Problem, 429: Problem}, url_name="sharing_guide",
     operation_id="sharing_guide", summary="Kan jeg dele dette? (may I share this?)",
 )
 def sharing_guide(request: HttpRequest, payload: GuideQuestion) -> dict[str, object]:
     """The rulebook's answer: yes, no, or only with consent (and whose consent for this age),
     with the deciding rule, its citation and whether a lawyer has reviewed it."""
+    ratelimit.check("api_open", ratelimit.client_address(request), request=request)
     result = guide.ask(
         source=payload.source, recipient=payload.recipient, category=payload.category,
         purpose=payload.purpose, person_age=payload.person_age, consent=payload.consent,

@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     SESSION_TIMEOUT = "auth.session_timeout", _("Logget ut etter inaktivitet")
     REAUTH = "auth.reauth", _("Bekreftet identitet på nytt")
     REAUTH_FAILED = "auth.reauth_failed", _("Feil passord ved ny bekreftelse")
+    RATE_LIMITED = "auth.rate_limited", _("For mange forsøk (begrenset)")
     PERSON_LIST = "person.list", _("Personliste vist")
     PERSON_SEARCH = "person.search", _("Personsøk")
     PERSON_VIEW = "person.view", _("Person vist")

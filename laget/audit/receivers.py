@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from laget.accounts import signals as account_signals
 from laget.audit.actions import Action, Outcome, Purpose
 from laget.audit.services import audit_record
+from laget.core.ratelimit import rate_limited
 
 
 @receiver(user_logged_in, dispatch_uid="laget_audit_login")
@@ -81,3 +82,13 @@ def _reauthenticated(sender: Any, request: Any, user: Any, **kwargs: Any) -> Non
 def _reauthentication_failed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(action=Action.REAUTH_FAILED, actor=user, outcome=Outcome.DENIED,
                  purpose=Purpose.INNLOGGING)
+
+
+@receiver(rate_limited, dispatch_uid="laget_audit_rate_limited")
+def _rate_limited(sender: Any, group: str, request: Any = None, **kwargs: Any) -> None:
+    # Once per window and subject; the address is in the event's request context already.
+    user = getattr(request, "user", None)
+    audit_record(action=Action.RATE_LIMITED,
+                 actor=user if user is not None and user.is_authenticated else None,
+                 outcome=Outcome.DENIED, purpose=Purpose.INNLOGGING,
+                 details={"group": group, "path": request.path if request else ""})

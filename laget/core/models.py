@@ -36,3 +36,22 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot.isoformat()}"
+
+
+class RateCounter(models.Model):
+    """Attempts in one fixed window of one rate-limit bucket (laget.core.ratelimit)."""
+
+    bucket = models.CharField(max_length=80)
+    #: the window's number: epoch seconds // period
+    slot = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    #: epoch seconds after which the row is of no use
+    expires = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "slot"],
+                                               name="core_ratecounter_bucket_slot")]
+        indexes = [models.Index(fields=["expires"], name="core_ratecounter_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} #{self.slot}: {self.count}"

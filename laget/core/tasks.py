@@ -19,3 +19,11 @@ def prune_task_results() -> None:
 def clear_expired_sessions() -> None:
     """Remove expired login sessions from the database."""
     call_command("clearsessions", verbosity=0)
+
+
+@task
+def prune_rate_counters() -> None:
+    """Delete the rate-limit counters of windows that are over."""
+    from laget.core import ratelimit
+
+    ratelimit.prune()

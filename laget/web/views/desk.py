@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from laget.accounts.access import Actor, actor_required
 from laget.cases import selectors_desk
+from laget.core.ratelimit import by_user, rate_limited_view
 from laget.records.services import CASE_ROLES
 from laget.sharing.selectors import SEARCH_LIMIT, case_search_for
 from laget.web.forms.concerns import CaseSearchForm
@@ -30,6 +31,7 @@ def agency_tasks(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @actor_required(CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@rate_limited_view("search", by=by_user)
 def case_search(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = CaseSearchForm(request.POST or None)
     results = None

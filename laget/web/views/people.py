@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from laget.accounts.access import Actor, actor_required
 from laget.core.errors import NotFound
+from laget.core.ratelimit import by_user, rate_limited_view
 from laget.notify.selectors import messages_about_person
 from laget.records.services import is_district_coordinator
 from laget.sharing.selectors import case_open_for_person
@@ -28,6 +29,7 @@ def _get(actor: Actor, person_id: object) -> object:
 
 @actor_required(PERSON_ROLES)
 @require_http_methods(["GET", "POST"])
+@rate_limited_view("search", by=by_user, methods=frozenset({"GET", "POST"}))
 def person_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     lookup = PersonLookupForm(request.POST or None)
     if request.method == "POST" and lookup.is_valid():
