@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help demo test test-sqlite test-postgres lint bench venv vendor messages
+.PHONY: help demo test test-sqlite test-postgres lint bench backup venv vendor messages
 
 help:
 	@echo "make demo    run Laget with synthetic Oslo on SQLite (http://127.0.0.1:8000)"
 	@echo "make test    install what the tests need and run the whole suite on SQLite and PostgreSQL"
 	@echo "make lint    ruff, import layers"
 	@echo "make bench   benchmarks (see bench/README.md)"
+	@echo "make backup  back up the database and uploaded files (README: Running it for real)"
 
 demo:
 	@scripts/demo.sh
@@ -29,6 +30,9 @@ lint: venv
 
 bench: venv
 	@scripts/bench.sh
+
+backup: venv
+	.venv/bin/python manage.py backup
 
 venv:
 	@scripts/bootstrap.sh
