@@ -65,7 +65,9 @@ def _pg_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
 def _run(command: list[str], env: dict[str, str] | None = None) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed")
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    # pg_dump and pg_restore with our own settings as arguments, never a shell
+    result = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
+                            check=False)
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["failed"])[-1]
         raise BackupError(f"{command[0]}: {last}")
