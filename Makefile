@@ -7,6 +7,7 @@ SHELL := /bin/bash
 help:
 	@echo "make demo    run Laget with synthetic Oslo on SQLite (http://127.0.0.1:8000)"
 	@echo "make test    install what the tests need and run the whole suite on SQLite and PostgreSQL"
+	@echo "make fuzz    schemathesis over the API and the parsers' property tests, many examples"
 	@echo "make lint    ruff, import layers"
 	@echo "make bench   benchmarks (see bench/README.md)"
 	@echo "make backup  back up the database and uploaded files (README: Running it for real)"
@@ -22,6 +23,12 @@ test-sqlite:
 
 test-postgres:
 	@scripts/test.sh postgres
+
+# The fuzz tests with LAGET_FUZZ_EXAMPLES examples per operation and per property (default 1000;
+# `make test` runs 25, derandomized) on SQLite, or on the database DATABASE_URL names.
+fuzz: venv
+	LAGET_FUZZ_EXAMPLES=$${LAGET_FUZZ_EXAMPLES:-1000} HYPOTHESIS_PROFILE=fuzz \
+		.venv/bin/python -m pytest -p no:xdist -q tests/fuzz
 
 lint: venv
 	.venv/bin/ruff check .

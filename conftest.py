@@ -14,6 +14,11 @@ hypothesis_settings.register_profile(
     "ci", max_examples=200, deadline=None, derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# `make fuzz`: many examples, new ones each run (tests/fuzz).
+hypothesis_settings.register_profile(
+    "fuzz", max_examples=int(os.environ.get("LAGET_FUZZ_EXAMPLES", "1000")), deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 

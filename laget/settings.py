@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "laget.api.middleware.ProblemMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "laget.family.language.FamilyLanguageMiddleware",  # /familie/ only: so, ar, ur, pl, ti
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -365,6 +366,16 @@ LAGET_FASTTRACK_MIN_CELL = env_int("LAGET_FASTTRACK_MIN_CELL", 5)
 # Ungdomsfengsel in a reaction plan (the source document's short youth custody): its limits.
 LAGET_FASTTRACK_YOUTH_CUSTODY_MIN_DAYS = env_int("LAGET_FASTTRACK_YOUTH_CUSTODY_MIN_DAYS", 1)
 LAGET_FASTTRACK_YOUTH_CUSTODY_MAX_DAYS = env_int("LAGET_FASTTRACK_YOUTH_CUSTODY_MAX_DAYS", 60)
+# Intensive follow-up («aktive gutter»): youths enrolled at once per bydel; an idle stretch in
+# the week plan longer than this many hours is a gap; the hours watched for gaps (from the hour
+# given to 23) on weekdays — school covers the morning — and at weekends.
+LAGET_INTENSIVE_CAPACITY = env_int("LAGET_INTENSIVE_CAPACITY", 5)
+LAGET_INTENSIVE_MAX_GAP_HOURS = env_int("LAGET_INTENSIVE_MAX_GAP_HOURS", 3)
+LAGET_INTENSIVE_WATCH_WEEKDAYS_FROM = env_int("LAGET_INTENSIVE_WATCH_WEEKDAYS_FROM", 12)
+LAGET_INTENSIVE_WATCH_WEEKENDS_FROM = env_int("LAGET_INTENSIVE_WATCH_WEEKENDS_FROM", 7)
+# Unge forbilder (mentors): under this age a young person's application or a mentee's linkage
+# needs the consent of the guardians with parental responsibility as well as the young person's.
+LAGET_MENTORS_GUARDIAN_CONSENT_UNDER = env_int("LAGET_MENTORS_GUARDIAN_CONSENT_UNDER", 16)
 # Innsyn: the longest a leader may withhold their agency's accesses from a person's access report
 # in one go (days); a longer need is a new, separately logged decision.
 LAGET_INNSYN_WITHHOLDING_MAX_DAYS = env_int("LAGET_INNSYN_WITHHOLDING_MAX_DAYS", 180)
@@ -379,6 +390,19 @@ LAGET_LOG_GENERATE_KEY = env_bool("LAGET_LOG_GENERATE_KEY", DEBUG)
 # How long the audit events keep what identifies people (days; 0 = for ever). The data controller
 # sets it from the archive and logging rules that apply; the leaves stay and the log verifies.
 LAGET_AUDIT_RETENTION_DAYS = env_int("LAGET_AUDIT_RETENTION_DAYS", 5 * 365)
+# Records lifecycle (laget.lifecycle): a closed case is due for the Noark 5 archive extract this
+# many days after closing; the controller, the data protection officer and the processors named
+# in the record of processing activities (GDPR art. 30) and the DPIA's starting document.
+LAGET_ARCHIVE_AFTER_DAYS = env_int("LAGET_ARCHIVE_AFTER_DAYS", 365)
+LAGET_CONTROLLER_NAME = env_str(
+    "LAGET_CONTROLLER_NAME", "Oslo kommune ved bydelene (må bekreftes)")
+LAGET_DPO_CONTACT = env_str(
+    "LAGET_DPO_CONTACT", "Oslo kommunes personvernombud, personvernombudet@oslo.kommune.no"
+    " (må bekreftes)")
+LAGET_PROCESSORS = [
+    {"name": "Driftsleverandør (må fylles ut)", "role": "Drift og lagring (må fylles ut)",
+     "country": "må fylles ut"},
+]
 # Who may read the log's checkpoints, tiles and proofs: everyone (the demo, or a public log), or
 # auditors and outside witnesses holding one of these bearer tokens (comma-separated).
 LAGET_LOG_PUBLIC = env_bool("LAGET_LOG_PUBLIC", LAGET_DEMO)

@@ -19,7 +19,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/docs/?$", RedirectView.as_view(pattern_name="api:openapi-view"),
             name="api_docs"),
-    re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    # [\s\S]: the rest may hold an encoded newline, which `.` would not match.
+    re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,9 +19,15 @@ from laget.audit.models import Withholding
 from laget.cases.models import BarnevernReport, Concern, Meeting
 from laget.cases.tests.factories import GoalFactory, TaskFactory
 from laget.core import clock
+from laget.familysupport.tests.matrix import familysupport_objects
 from laget.fasttrack.models import YouthCase
+from laget.intensive.models import Enrolment, FollowUpMember
+from laget.lifecycle.models import ArchiveExtract
+from laget.mentors.models import Application, Criterion, Mentor, Programme
+from laget.pathways.models import Offer, Referral
 from laget.people.tests.factories import GuardianFactory, PersonFactory
 from laget.policing.models import FastTrackRequest, PoliceRegistration
+from laget.records.models import CaseMarker
 from laget.records.tests.factories import CaseFactory, TeamMemberFactory
 from laget.sharing import services as sharing_services
 from laget.sharing.models import EmergencyAccess
@@ -129,9 +135,59 @@ def prosecutor_page(agency_type: str) -> dict[str, int]:
     return {"anonymous": 302, **{r: seen if r == "prosecutor" else 403 for r in ROLES}}
 
 
+def mentors_page(agency_type: str) -> dict[str, int]:
+    # Unge forbilder: the placeholder programme is the agency's own when it is a bydel or a youth
+    # club (the agency types that run one); its case roles are the programme's staff. To every
+    # other case role applications and mentors do not exist (404).
+    seen = 200 if agency_type in (AgencyType.BYDEL, AgencyType.FRITID) else 404
+    return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
+def mentors_application_page(agency_type: str) -> dict[str, int]:
+    # The placeholder application was sent by the agency's coordinator, who sees its status
+    # anywhere; the programme's staff see it too.
+    table = mentors_page(agency_type)
+    return {**table, "coordinator": 200}
+
+
+def relocation_list_page(agency_type: str) -> dict[str, int]:
+    # Relocation applications are the bydel's: its case roles open the list (showing only the
+    # applications they handle); every other agency is turned away (403).
+    seen = 200 if agency_type == AgencyType.BYDEL else 403
+    return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
+def relocation_page(agency_type: str) -> dict[str, int]:
+    # The placeholder application was registered by the agency's coordinator for its leader to
+    # decide: in a bydel both see it; to every other case role it does not exist (404).
+    seen = {"coordinator": 200, "leader": 200} if agency_type == AgencyType.BYDEL else {}
+    return {"anonymous": 302,
+            **{r: seen.get(r, 404) if r in PERSON_ROLES else 403 for r in ROLES}}
+
+
+def interpreter_report_page(agency_type: str) -> dict[str, int]:
+    # The interpreter report: the city's analysts and administrators, the leader of a city unit,
+    # and a bydel's leader (for the bydel).
+    leader = 200 if agency_type in (AgencyType.BYDEL, AgencyType.BY) else 403
+    return {"anonymous": 302, **{r: {"analyst": 200, "admin": 200, "leader": leader}.get(r, 403)
+                                 for r in ROLES}}
+
+
 LOG_READERS = {"anonymous": 401, **{r: 200 if r == "auditor" else 403 for r in ROLES}}
 # (without a query the proof API answers an auditor with a 400 problem; everyone else 401)
 API_LOG_READERS = {"anonymous": 401, **{r: 400 if r == "auditor" else 401 for r in ROLES}}
+
+
+def archive_page(agency_type: str) -> dict[str, int]:
+    # The archive: a bydel's leader, and admins and auditors; everyone else 403.
+    seen = {"admin": 200, "auditor": 200,
+            "leader": 200 if agency_type == AgencyType.BYDEL else 403}
+    return {"anonymous": 302, **{r: seen.get(r, 403) for r in ROLES}}
+
+
+def archive_zip(agency_type: str) -> dict[str, int]:
+    seen = {"leader": 404 if agency_type == AgencyType.BYDEL else 403}
+    return {"anonymous": 302, **{r: seen.get(r, 403) for r in ROLES}}
 
 
 POST_ONLY_FOR_CASE_ROLES = {"anonymous": 302,
@@ -172,6 +228,64 @@ MATRIX = {
     "web:fasttrack_case": ({"case_id": "YOUTHCASE"}, fasttrack_page),
     "web:fasttrack_statistics": ({}, LOGGED_IN),
     "web:fasttrack_statistics_xlsx": ({}, LOGGED_IN),
+    # Family support: referrals to parent support from the case (as the case page; the
+    # placeholder referral is the coordinator's, to another agency's programme), the provider's
+    # list for every case role, and outcome figures (aggregates) for every logged-in user;
+    # relocation applications only for those who handle them; interpreters on the case as the
+    # case page.
+    "web:familysupport_parent_received": ({}, only(*PERSON_ROLES)),
+    "web:familysupport_parent_statistics": ({}, LOGGED_IN),
+    "web:familysupport_parent_case": (CASE, case_page),
+    "web:familysupport_parent_detail": ({"parent_referral_id": "FSREFERRAL"}, case_page),
+    "web:familysupport_relocation_list": ({}, relocation_list_page),
+    "web:familysupport_relocation_create": (CASE, coordination_page),
+    "web:familysupport_relocation_detail": ({"relocation_id": "RELOCATION"}, relocation_page),
+    "web:familysupport_interpreter_case": (CASE, case_page),
+    "web:familysupport_interpreter_report": ({}, interpreter_report_page),
+    "web:familysupport_interpreter_report_xlsx": ({}, interpreter_report_page),
+    # Intensive follow-up: the list and today's check-ins for every case role (each sees only
+    # their own); the heat-map is the bydel's coordinator's or leader's. An enrolment is run by
+    # the case's bydel coordinator (or leader) and read by its follow-up team (the placeholder's
+    # holds the agency's coordinator, as the case's team does): as the case page; enrolling and
+    # ending are the bydel's alone.
+    "web:intensive_list": ({}, only(*PERSON_ROLES)),
+    "web:intensive_heatmap": ({}, desk_page),
+    "web:intensive_checkins": ({}, only(*PERSON_ROLES)),
+    "web:intensive_checkin": ({"slot_id": "MEMBER"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:intensive_enrol": (CASE, coordination_page),
+    "web:intensive_detail": ({"enrolment_id": "ENROLMENT"}, case_page),
+    "web:intensive_slot_add": ({"enrolment_id": "ENROLMENT"}, case_page),
+    "web:intensive_slot_remove": ({"enrolment_id": "ENROLMENT", "slot_id": "MEMBER"},
+                                  POST_ONLY_FOR_CASE_ROLES),
+    "web:intensive_member_add": ({"enrolment_id": "ENROLMENT"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:intensive_member_remove": ({"enrolment_id": "ENROLMENT", "member_id": "MEMBER"},
+                                    POST_ONLY_FOR_CASE_ROLES),
+    "web:intensive_end": ({"enrolment_id": "ENROLMENT"}, coordination_page),
+    # The offer catalogue and coverage hold no personal data: every logged-in user. Offers are
+    # kept by their provider's case roles (the placeholder offer is the agency's own) and the
+    # admin, who alone imports a catalogue. A referral is made from the case (as the case page)
+    # and read by the provider's case roles (the placeholder referral is to the agency's offer).
+    "web:pathways_catalogue": ({}, LOGGED_IN),
+    "web:pathways_offer": ({"offer_id": "OFFER"}, LOGGED_IN),
+    "web:pathways_offer_create": ({}, only(*PERSON_ROLES, "admin")),
+    "web:pathways_offer_edit": ({"offer_id": "OFFER"}, only(*PERSON_ROLES, "admin")),
+    "web:pathways_offer_hours": ({"offer_id": "OFFER"}, only(*PERSON_ROLES, "admin")),
+    "web:pathways_import": ({}, only("admin")),
+    "web:pathways_coverage": ({}, LOGGED_IN),
+    "web:pathways_referrals": ({}, only(*PERSON_ROLES)),
+    "web:pathways_referral": ({"referral_id": "REFERRAL"}, only(*PERSON_ROLES)),
+    "web:pathways_refer": (CASE, case_page),
+    # Unge forbilder: programmes and criteria hold no personal data (every logged-in user); any
+    # agency's case roles apply and refer; the rest is the programme's staff's (and the
+    # submitter's).
+    "web:mentors_programmes": ({}, LOGGED_IN),
+    "web:mentors_programme": ({"programme_id": "PROGRAMME"}, LOGGED_IN),
+    "web:mentors_mine": ({}, only(*PERSON_ROLES)),
+    "web:mentors_apply": ({"programme_id": "PROGRAMME"}, only(*PERSON_ROLES)),
+    "web:mentors_refer": ({"programme_id": "PROGRAMME"}, only(*PERSON_ROLES)),
+    "web:mentors_desk": ({"programme_id": "PROGRAMME"}, mentors_page),
+    "web:mentors_application": ({"application_id": "APPLICATION"}, mentors_application_page),
+    "web:mentors_mentor": ({"mentor_id": "MENTOR"}, mentors_page),
     # Any agency's case roles submit concerns and see their own receipts; the concern itself is
     # for the coordinator or leader of the bydel it is addressed to.
     "web:concern_mine": ({}, only(*PERSON_ROLES)),
@@ -238,6 +352,18 @@ MATRIX = {
     "web:withholding_list": ({}, only("leader", "auditor")),
     "web:withholding_create": ({}, only("leader")),
     "web:withholding_end": ({"withholding_id": "WITHHOLDING"}, only("leader")),
+    # The records lifecycle: the archive pages are a bydel leader's (their bydel's cases and
+    # extracts) and the admin's and auditor's (what the extracts hold, never the zip; the matrix's
+    # extract has no zip on disk, so its leader gets 404); the privacy paperwork holds no
+    # personal data: every logged-in user.
+    "web:lifecycle_archive": ({}, archive_page),
+    "web:lifecycle_build": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 405)}),
+    "web:lifecycle_extract": ({"extract_id": "EXTRACT"}, archive_page),
+    "web:lifecycle_extract_zip": ({"extract_id": "EXTRACT"}, archive_zip),
+    "web:lifecycle_record": ({}, LOGGED_IN),
+    "web:lifecycle_record_pdf": ({}, LOGGED_IN),
+    "web:lifecycle_dpia": ({}, LOGGED_IN),
+    "web:lifecycle_dpia_pdf": ({}, LOGGED_IN),
     "accounts:login": ({}, {"anonymous": 200, **dict.fromkeys(ROLES, 302)}),
     # The code steps need a pending login (a correct password a moment ago); without one they
     # send everyone back to the login page.
@@ -256,6 +382,7 @@ MATRIX = {
     "family:login": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "family:login_callback": ({}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "family:logout": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
+    "family:language": ({}, {"anonymous": 405, **dict.fromkeys(ROLES, 405)}),
     "family:person": ({"person_id": "PERSON"}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "family:innsyn": ({"person_id": "PERSON"}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
     "family:messages": ({"person_id": "PERSON"}, {"anonymous": 302, **dict.fromkeys(ROLES, 302)}),
@@ -403,14 +530,44 @@ def _case_objects(person, memberships: dict) -> dict[str, object]:
     fast_track_request = FastTrackRequest.objects.create(
         registration=registration, person=person, unit=agency, requested_by=coordinator.user,
         requested_at=clock.now())
-    return {"CONCERN": concern.pk, "MEETING": meeting.pk, "REGISTRATION": registration.pk,
+    enrolment = Enrolment.objects.create(
+        case=case, decided_on=today, starts_on=today, consent=consent,
+        marker=CaseMarker.objects.create(case=case, kind="programme",
+                                         programme="intensiv_oppfolging"),
+        enrolled_by=coordinator.user)
+    FollowUpMember.objects.create(enrolment=enrolment, team_member=member,
+                                  added_by=coordinator.user)
+    offer = Offer.objects.create(provider=agency, kind="fritidsklubb", name="Klubben",
+                                 age_min=10, age_max=24)
+    referral = Referral.objects.create(offer=offer, case=case, person=person,
+                                       referred_by=coordinator.user,
+                                       referring_agency=coordinator.agency, text="Henvisning.")
+    runs = agency if agency.type in (AgencyType.BYDEL, AgencyType.FRITID) else AgencyFactory(
+        type=AgencyType.BYDEL, district_id=DISTRICT)
+    programme = Programme.objects.create(agency=runs, name="Unge forbilder", capacity=2)
+    Criterion.objects.create(programme=programme, position=1, text="Anbefalt av en voksen.")
+    applications = [Application.objects.create(
+        programme=programme, person=person, submitted_by=coordinator.user,
+        submitting_agency=agency, motivation="Et godt forbilde.", consent_method="skjema",
+        consent_on=today, consent_youth=True, consent_guardians=True, status=status)
+        for status in ("sendt", "tatt_opp")]
+    mentor = Mentor.objects.create(programme=programme, person=person,
+                                   application=applications[1], enrolled_on=today)
+    return {"PROGRAMME": programme.pk, "APPLICATION": applications[0].pk, "MENTOR": mentor.pk,
+            "OFFER": offer.pk, "REFERRAL": referral.pk,
+            "CONCERN": concern.pk, "MEETING": meeting.pk, "REGISTRATION": registration.pk,
             "BVREPORT": report.pk,
             "GUARDIAN": guardian.pk,
             "GOAL": goal.pk, "TASK": task.pk,
             "CASE": case.pk, "ENTRY": entry.pk, "ATTACHMENT": entry.attachments.get().pk,
             "CONSENT": consent.pk, "MEMBER": member.pk, "ACCESS": access.pk,
             "WITHHOLDING": withholding.pk, "YOUTHCASE": youth_case.pk,
-            "FTREQUEST": fast_track_request.pk}
+            "FTREQUEST": fast_track_request.pk, "ENROLMENT": enrolment.pk,
+            "EXTRACT": ArchiveExtract.objects.create(
+                district_id=DISTRICT, agency=coordinator.agency, created_by=coordinator.user,
+                directory="", zip_name="finnes-ikke.zip", zip_sha256="0" * 64, zip_size=0,
+                case_count=0, document_count=0).pk,
+            **familysupport_objects(case, guardian, memberships)}
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from laget.accounts.actor import Actor
 from laget.accounts.models import Membership
 from laget.core import clock
 from laget.family.models import FamilyMessage
+from laget.mentors.models import Application, Programme
 from laget.people.tests.factories import GuardianFactory, PersonFactory
 from laget.records.services import case_open, team_member_add
 from laget.sharing import services
@@ -69,6 +70,13 @@ def world(make_member, rulebook):
         method="signed_form", categories=["skole"], recipients=["bydel"],
         purposes=["forebygging"], valid_from=clock.today(),
         valid_to=clock.today() + dt.timedelta(days=30), youth_view="Enig.")
+    # an application to the bydel's «Unge forbilder» is for the programme's staff alone
+    application = Application.objects.create(
+        programme=Programme.objects.create(agency=coordinator.agency, name="Unge forbilder",
+                                           capacity=2),
+        person=person, submitted_by=coordinator.user, submitting_agency=coordinator.agency,
+        motivation=f"{CANARY} i søknaden", consent_method="skjema", consent_on=clock.today(),
+        consent_youth=True, consent_guardians=True)
     # the family's message to the coordinator is for the bydel's coordinator alone
     FamilyMessage.objects.create(case=case, author_kind="family", text=f"{CANARY} fra familien",
                                  details={"citizen": "guardian", "guardian": str(guardian.pk)})
@@ -78,7 +86,7 @@ def world(make_member, rulebook):
     member = case.team.get(user=police)
     return {"police": police, "school": writers["skole"].user, "case": case, "person": person,
             "entries": entries, "attachments": attachments, "consent": consent, "member": member,
-            "guardian": guardian}
+            "guardian": guardian, "application": application}
 
 
 def _values(world, name: str) -> list[str]:
@@ -99,6 +107,13 @@ def _values(world, name: str) -> list[str]:
         "registration_id": [world["case"].pk], "report_id": [world["case"].pk],
         "request_id": [world["case"].pk],
         "proposal_id": [world["case"].pk],
+        "extract_id": [world["case"].pk],
+        "programme_id": [world["application"].programme_id],
+        "application_id": [world["application"].pk],
+        "mentor_id": [world["case"].pk],
+        "enrolment_id": [world["case"].pk], "slot_id": [world["case"].pk],
+        "offer_id": [world["case"].pk], "referral_id": [world["case"].pk],
+        "parent_referral_id": [world["case"].pk], "relocation_id": [world["case"].pk],
         "message_id": [world["case"].pk],  # API client tokens only: 401 to a session
     }
     if name not in values:

@@ -24,6 +24,11 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCALE_DIR = BASE_DIR / "locale"
 LANGUAGES = ("nb", "en")
+# The family pages' languages beyond nb/en (laget.family.language): machine-level drafts of the
+# family pages' text only, kept by hand (makemessages runs for nb and en alone), marked as drafts
+# in their headers. They need not hold every string: what they lack falls back to bokmål.
+DRAFT_LANGUAGES = ("so", "ar", "ur", "pl", "ti")
+FAMILY_TEMPLATES = BASE_DIR / "laget" / "family" / "templates"
 
 # What makemessages must scan: Laget's code, not the virtualenv, runtime data or vendored assets.
 IGNORE = (".venv", "var", "node_modules", "laget/web/static")
@@ -311,7 +316,7 @@ def test_both_catalogues_have_the_same_entries() -> None:
     assert nb == en, f"only in nb: {sorted(nb - en)}; only in en: {sorted(en - nb)}"
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES + DRAFT_LANGUAGES)
 def test_placeholders_match_the_msgid(lang: str) -> None:
     """Every %(name)s (and {name} in python-brace-format entries) of the msgid, and nothing else,
     in the translation: a missing or misspelt placeholder is a KeyError at render time."""
@@ -341,7 +346,7 @@ def test_placeholders_match_the_msgid(lang: str) -> None:
     assert not problems, "placeholder mismatches:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("lang", LANGUAGES + DRAFT_LANGUAGES)
 def test_compiled_catalogue_is_up_to_date(lang: str, tmp_path: Path) -> None:
     """The committed .mo holds exactly what the committed .po compiles to."""
     committed = mo_path(LOCALE_DIR, lang)
@@ -386,3 +391,67 @@ def test_catalogue_covers_the_code(lang: str, regenerated: Path) -> None:
         f"{sorted(current - committed, key=str)}; gone from the code: "
         f"{sorted(committed - current, key=str)}. Run `make messages`."
     )
+
+
+# --- the family pages' draft languages ------------------------------------------------------------
+
+
+def family_template_msgids(destination: Path) -> set[tuple]:
+    """The msgids of the family templates, as makemessages would find them (Django's templatize,
+    then xgettext)."""
+    from django.utils.translation.template import templatize
+
+    sources = []
+    for template in sorted(FAMILY_TEMPLATES.rglob("*.html")):
+        source = destination / (template.relative_to(FAMILY_TEMPLATES).as_posix()
+                                .replace("/", "__") + ".py")
+        source.write_text(templatize(template.read_text(encoding="utf-8"), origin=str(template)),
+                          encoding="utf-8")
+        sources.append(str(source))
+    pot = destination / "family.pot"
+    result = subprocess.run(
+        ["xgettext", "--language=Python", "--from-code=UTF-8", "--no-location", "-o", str(pot),
+         "--keyword=gettext", "--keyword=pgettext:1c,2", "--keyword=ngettext:1,2",
+         "--keyword=npgettext:1c,2,3", *sources],
+        capture_output=True, text=True, env=_tool_env(), check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return {key(e) for e in messages(read_po(pot))}
+
+
+@pytest.mark.parametrize("lang", DRAFT_LANGUAGES)
+def test_draft_catalogue_is_valid_and_marked_as_a_draft(lang: str) -> None:
+    path = po_path(LOCALE_DIR, lang)
+    assert path.is_file(), f"{path} is missing"
+    counts = msgfmt_statistics(path)
+    assert counts["fuzzy"] == 0 and counts["untranslated"] == 0, (
+        f"{path}: {counts}; fuzzy or untranslated: {untranslated_or_fuzzy(path)}"
+    )
+    fields = header(read_po(path))
+    assert fields.get("Language") == lang
+    assert fields.get("Content-Type") == "text/plain; charset=UTF-8"
+    assert fields.get("Plural-Forms", "").startswith("nplurals=")
+    assert fields.get("X-Laget-Review", "").startswith("draft"), (
+        f"{path}: the header must say it is a draft until a translator has read it"
+    )
+
+
+@pytest.mark.parametrize("lang", DRAFT_LANGUAGES)
+def test_draft_catalogue_covers_the_family_pages(lang: str, tmp_path: Path) -> None:
+    """Every string of the family templates is in each family language: a new one must be
+    translated (as a draft) in locale/<lang>/ too, then compiled with msgfmt."""
+    wanted = family_template_msgids(tmp_path)
+    assert wanted, "no msgids found in the family templates"
+    have = {key(e) for e in messages(read_po(po_path(LOCALE_DIR, lang)))}
+    missing = sorted(wanted - have, key=str)
+    assert not missing, f"locale/{lang} lacks family-page strings: {missing}"
+
+
+@pytest.mark.parametrize("lang", DRAFT_LANGUAGES)
+def test_draft_catalogue_holds_only_current_strings(lang: str, regenerated: Path) -> None:
+    """A draft entry whose msgid left the code (or changed) is dead weight that hides a missing
+    translation: every draft msgid is one makemessages finds in today's code."""
+    current = {key(e) for e in messages(read_po(po_path(regenerated, "nb")))}
+    drafts = {key(e) for e in messages(read_po(po_path(LOCALE_DIR, lang)))}
+    stale = sorted(drafts - current, key=str)
+    assert not stale, f"locale/{lang} has entries no longer in the code: {stale}"

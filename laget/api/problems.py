@@ -6,12 +6,13 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from laget.api.parser import UnstorableText
 from laget.core.errors import DomainError, NotFound
 from laget.core.ratelimit import RateLimited
 
@@ -34,6 +35,24 @@ class Problem(Schema):
     status: int
     detail: str | None = None
     errors: list[FieldError] | None = None
+
+
+PROBLEM_REF = "#/components/schemas/Problem"
+
+
+def problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAPI document with every response that is a `Problem` declared as
+    `application/problem+json`, the type it is sent as (ninja declares each response with the
+    renderer's `application/json`)."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for response in (operation.get("responses") or {}).values():
+                content = response.get("content") or {}
+                body = content.get("application/json")
+                if body is not None and body.get("schema", {}).get("$ref") == PROBLEM_REF:
+                    response["content"] = {PROBLEM_JSON: content.pop("application/json"),
+                                           **content}
+    return schema
 
 
 def problem(
@@ -72,7 +91,10 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     status = 400 if exc.status_code == 422 else exc.status_code
-    return problem(status, str(exc))
+    # ninja answers any failure of the body parser with its own English words; the parser's own
+    # refusal (laget.api.parser) says what is wrong.
+    cause = exc.__cause__
+    return problem(status, cause.message if isinstance(cause, UnstorableText) else str(exc))
 
 
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -85,6 +107,14 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return problem(404 if isinstance(exc, NotFound) else 400, exc.message)
+
+
+def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(413, _("Forespørselen er for stor."))
+
+
+def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(400, _("Forespørselen kunne ikke leses."))
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -112,5 +142,8 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, _not_found)
     api.add_exception_handler(PermissionDenied, _forbidden)
     api.add_exception_handler(DomainError, _domain_error)
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE (was a 500, found by tests/fuzz).
+    api.add_exception_handler(RequestDataTooBig, _too_big)
+    api.add_exception_handler(SuspiciousOperation, _suspicious)
     api.add_exception_handler(RateLimited, _rate_limited)
     api.add_exception_handler(Exception, _unexpected)

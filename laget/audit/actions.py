@@ -64,6 +64,7 @@ class Action(models.TextChoices):
     CONSENT_REGISTER = "consent.register", _("Samtykke registrert")
     CONSENT_VIEW = "consent.view", _("Samtykke vist")
     CONSENT_WITHDRAW = "consent.withdraw", _("Samtykke trukket tilbake")
+    CONSENT_END = "consent.end", _("Samtykke avsluttet med programmet det ble gitt for")
     CONSENT_FORM = "consent.form", _("Samtykkeskjema skrevet ut")
     CONSENT_PROPOSE = "consent.propose", _("Samtykkeforslag laget")
     CONSENT_PROPOSAL_ANSWER = "consent.proposal_answer", _("Svar på samtykkeforslag")
@@ -90,6 +91,53 @@ class Action(models.TextChoices):
     FASTTRACK_CHANGE = "fasttrack.change", _("Ungdomssak i hurtigsporet endret")
     FASTTRACK_MILESTONE = "fasttrack.milestone", _("Milepæl i hurtigsporet registrert")
     FASTTRACK_REACTION = "fasttrack.reaction", _("Reaksjonsplan registrert eller endret")
+    INTENSIVE_ENROL = "intensive.enrol", _("Tatt opp i intensiv oppfølging")
+    INTENSIVE_END = "intensive.end", _("Intensiv oppfølging avsluttet")
+    INTENSIVE_VIEW = "intensive.view", _("Intensiv oppfølging vist")
+    INTENSIVE_MEMBER = "intensive.member", _("Oppfølgingsteam i intensiv oppfølging endret")
+    INTENSIVE_SLOT = "intensive.slot", _("Ukeplan i intensiv oppfølging endret")
+    INTENSIVE_CHECKIN = "intensive.checkin", _("Oppmøte i intensiv oppfølging registrert")
+    PATHWAYS_OFFER_CHANGE = "pathways.offer_change", _("Tilbud i katalogen endret")
+    PATHWAYS_IMPORT = "pathways.import", _("Tilbudskatalog importert")
+    PATHWAYS_REFER = "pathways.refer", _("Henvist til tilbud")
+    PATHWAYS_REFERRAL_VIEW = "pathways.referral_view", _("Henvisning til tilbud vist")
+    PATHWAYS_REFERRAL_DECIDE = "pathways.referral_decide", _("Henvisning besvart eller avsluttet")
+    PATHWAYS_ATTENDANCE = "pathways.attendance", _("Oppmøte i tilbud registrert")
+    FAMILYSUPPORT_PARENT_REFER = "familysupport.parent_refer", _(
+        "Foresatt henvist til foreldrestøtte")
+    FAMILYSUPPORT_PARENT_VIEW = "familysupport.parent_view", _(
+        "Henvisning til foreldrestøtte vist")
+    FAMILYSUPPORT_PARENT_ANSWER = "familysupport.parent_answer", _(
+        "Henvisning til foreldrestøtte besvart")
+    FAMILYSUPPORT_PARENT_SESSION = "familysupport.parent_session", _(
+        "Oppmøte i foreldrestøtte registrert")
+    FAMILYSUPPORT_PARENT_OUTCOME = "familysupport.parent_outcome", _(
+        "Resultat av foreldrestøtte registrert")
+    FAMILYSUPPORT_PARENT_STATS = "familysupport.parent_stats", _(
+        "Statistikk for foreldrestøtte vist")
+    FAMILYSUPPORT_RELOCATION_CREATE = "familysupport.relocation_create", _(
+        "Søknad om flyttehjelp registrert")
+    FAMILYSUPPORT_RELOCATION_VIEW = "familysupport.relocation_view", _(
+        "Søknad om flyttehjelp vist")
+    FAMILYSUPPORT_RELOCATION_LIST = "familysupport.relocation_list", _(
+        "Søknader om flyttehjelp listet")
+    FAMILYSUPPORT_RELOCATION_DECIDE = "familysupport.relocation_decide", _(
+        "Vedtak om flyttehjelp fattet")
+    FAMILYSUPPORT_RELOCATION_APPEAL = "familysupport.relocation_appeal", _(
+        "Klage på vedtak om flyttehjelp registrert")
+    FAMILYSUPPORT_RELOCATION_PAYMENT = "familysupport.relocation_payment", _(
+        "Utbetaling av flyttehjelp registrert")
+    FAMILYSUPPORT_INTERPRETER_BOOK = "familysupport.interpreter_book", _("Tolk bestilt")
+    FAMILYSUPPORT_INTERPRETER_LIST = "familysupport.interpreter_list", _(
+        "Tolkebestillinger listet")
+    FAMILYSUPPORT_INTERPRETER_REPORT = "familysupport.interpreter_report", _(
+        "Rapport om tolkebruk vist eller eksportert")
+    MENTORS_APPLY = "mentors.apply", _("Søknad til unge forbilder sendt")
+    MENTORS_VIEW = "mentors.view", _("Unge forbilder: søknad eller forbilde vist")
+    MENTORS_ASSESS = "mentors.assess", _("Søknad til unge forbilder vurdert mot kriteriene")
+    MENTORS_DECIDE = "mentors.decide", _("Vedtak om opptak i unge forbilder")
+    MENTORS_BENEFIT = "mentors.benefit", _("Tilbud til et ungt forbilde registrert")
+    MENTORS_MENTORSHIP = "mentors.mentorship", _("Mentorskap henvist, startet eller endret")
     FAMILY_LOGIN = "family.login", _("Innlogging på familiesiden")
     FAMILY_LOGIN_REFUSED = "family.login_refused", _("Avvist innlogging på familiesiden")
     FAMILY_VIEW = "family.view", _("Familiesiden vist")
@@ -100,6 +148,9 @@ class Action(models.TextChoices):
     ACCESS_REVIEW_VIEW = "access.review_view", _("Tilgangsgjennomgang vist")
     ACCESS_REVIEW = "access.review", _("Tilgangsgjennomgang fullført")
     MEMBERSHIP_END = "access.membership_end", _("Rolle i virksomhet avsluttet")
+    LIFECYCLE_ARCHIVE_EXPORT = "lifecycle.archive_export", _("Arkivuttrekk (Noark 5) laget")
+    LIFECYCLE_ARCHIVE_CASE = "lifecycle.archive_case", _("Sak avlevert i arkivuttrekk")
+    LIFECYCLE_ARCHIVE_DOWNLOAD = "lifecycle.archive_download", _("Arkivuttrekk lastet ned")
 
 
 class Outcome(models.TextChoices):
@@ -120,3 +171,4 @@ class Purpose(models.TextChoices):
     TILSYN = "tilsyn", _("Internkontroll og revisjon")
     INNSYN = "innsyn", _("Den registrertes innsyn")
     INNLOGGING = "innlogging", _("Innlogging og tilgangskontroll")
+    ARKIVERING = "arkivering", _("Arkivering (arkivlova)")

@@ -16,6 +16,10 @@ from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.demo import names
 from laget.demo.cases import build_cases
+from laget.demo.familysupport import build_familysupport
+from laget.demo.intensive import build_intensive
+from laget.demo.mentors import build_mentors
+from laget.demo.pathways import build_pathways
 from laget.demo.workflow import build_workflow
 from laget.people import services as people_services
 from laget.people.identifiers import synthetic_national_id
@@ -231,6 +235,10 @@ def build_demo(*, seed: int = 2026, persons: int = 300) -> DemoSummary:
     _persons(rng, persons, agencies, summary)
     summary.created_cases = build_cases(rng=random.Random(seed + 1), districts=PILOT_DISTRICTS)
     build_workflow(rng=random.Random(seed + 2), districts=PILOT_DISTRICTS)
+    build_intensive(districts=PILOT_DISTRICTS)
+    build_pathways(districts=PILOT_DISTRICTS)
+    build_mentors(districts=PILOT_DISTRICTS)
+    build_familysupport(districts=PILOT_DISTRICTS)
     if summary.created_persons:
         audit_record(
             action=Action.DEMO_SEED, actor=None, purpose=Purpose.REGISTRERING,

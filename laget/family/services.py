@@ -3,8 +3,10 @@ the coordinator prepared. Both go through the sharing engine's own services, so 
 very next read by any agency; the case's team is told through the outbox, with no personal data
 in the message."""
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from laget.accounts.models import User
@@ -29,14 +31,16 @@ def family_consent_withdraw(*, access: FamilyAccess, consent: Consent) -> Consen
         details=access.audit_details(),
     )
     case = consent.case
-    for user in _team_users(case):
-        notify_user(
-            user=user, key=f"family-consent-withdrawn:{consent.pk}:{user.pk}",
-            subject=_("Et samtykke er trukket tilbake"),
-            body=_("Familien har trukket tilbake et samtykke i en sak du er med i. Deling som "
-                   "bygde på samtykket, stopper fra nå. Se saken i Laget."),
-            link=reverse("web:case_detail", kwargs={"case_id": case.pk}),
-        )
+    # Staff read Laget in bokmål; the citizen may be reading the family pages in another language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in _team_users(case):
+            notify_user(
+                user=user, key=f"family-consent-withdrawn:{consent.pk}:{user.pk}",
+                subject=_("Et samtykke er trukket tilbake"),
+                body=_("Familien har trukket tilbake et samtykke i en sak du er med i. Deling "
+                       "som bygde på samtykket, stopper fra nå. Se saken i Laget."),
+                link=reverse("web:case_detail", kwargs={"case_id": case.pk}),
+            )
     return withdrawn
 
 
@@ -57,21 +61,22 @@ def family_consent_proposal_answer(*, access: FamilyAccess, proposal: ConsentPro
     )
     case = answered.case
     link = reverse("web:consent_list", kwargs={"case_id": case.pk})
-    if answered.status == ProposalStatus.ACCEPTED:
-        for user in _team_users(case):
+    with translation.override(settings.LANGUAGE_CODE):  # staff notices: see above
+        if answered.status == ProposalStatus.ACCEPTED:
+            for user in _team_users(case):
+                notify_user(
+                    user=user, key=f"family-consent-given:{answered.pk}:{user.pk}",
+                    subject=_("Et nytt samtykke gjelder"),
+                    body=_("Familien har gitt et samtykke digitalt i en sak du er med i. Det "
+                           "gjelder fra nå. Se samtykkene i saken i Laget."),
+                    link=link,
+                )
+        elif answered.status == ProposalStatus.DECLINED:
             notify_user(
-                user=user, key=f"family-consent-given:{answered.pk}:{user.pk}",
-                subject=_("Et nytt samtykke gjelder"),
-                body=_("Familien har gitt et samtykke digitalt i en sak du er med i. Det gjelder "
-                       "fra nå. Se samtykkene i saken i Laget."),
+                user=answered.proposed_by, key=f"family-consent-declined:{answered.pk}",
+                subject=_("Et samtykkeforslag er avslått"),
+                body=_("Familien har svart nei til et samtykkeforslag du laget. Se samtykkene i "
+                       "saken i Laget."),
                 link=link,
             )
-    elif answered.status == ProposalStatus.DECLINED:
-        notify_user(
-            user=answered.proposed_by, key=f"family-consent-declined:{answered.pk}",
-            subject=_("Et samtykkeforslag er avslått"),
-            body=_("Familien har svart nei til et samtykkeforslag du laget. Se samtykkene i "
-                   "saken i Laget."),
-            link=link,
-        )
     return answered

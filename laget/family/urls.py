@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.family import views, views_messages
+from laget.family import language, views, views_messages
 
 app_name = "family"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("logg-inn/", views.login_start, name="login"),
     path("logg-inn/tilbake/", views.login_callback, name="login_callback"),
     path("logg-ut/", views.logout, name="logout"),
+    path("sprak/", language.language_set, name="language"),
     path("<uuid:person_id>/", views.person, name="person"),
     path("<uuid:person_id>/innsyn/", views.innsyn_report, name="innsyn"),
     path("<uuid:person_id>/meldinger/", views_messages.thread_page, name="messages"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from laget.accounts.actor import Actor
 from laget.areas.models import District
 from laget.core.errors import DomainError
+from laget.core.suppression import suppress
 from laget.fasttrack.deadlines import STAGE_BY_CODE, STAGES
 from laget.fasttrack.models import Milestone, YouthCase
 from laget.fasttrack.selectors import case_stages
@@ -58,19 +59,6 @@ def p90(values: list[int]) -> int:
     """Nearest-rank 90th percentile of a non-empty list."""
     ordered = sorted(values)
     return ordered[max(math.ceil(0.9 * len(ordered)) - 1, 0)]
-
-
-def suppress(counts: dict[object, int], min_cell: int) -> tuple[set[object], set[object]]:
-    """For a group of cells (key → number of cases): the keys to suppress (under `min_cell`), and
-    the keys whose count alone is withheld — when exactly one cell is suppressed, the smallest
-    published one besides (complementary suppression: the group's total is published)."""
-    hidden = {key for key, n in counts.items() if 0 < n < min_cell}
-    withheld: set[object] = set()
-    if len(hidden) == 1:
-        rest = sorted((n, str(key), key) for key, n in counts.items() if key not in hidden)
-        if rest:
-            withheld.add(rest[0][2])
-    return hidden, withheld
 
 
 def city_statistics(*, actor: Actor, since: dt.date, until: dt.date) -> CityStatistics:

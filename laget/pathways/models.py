@@ -117,3 +117,81 @@ class OpeningHours(BaseModel):
         opens = self.opens.hour * 60 + self.opens.minute
         closes = self.closes.hour * 60 + self.closes.minute
         return (closes - opens) / 60
+
+
+# --- referrals and participation -----------------------------------------------------------------
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sendt", _("Sendt")
+    ACCEPTED = "akseptert", _("Akseptert")
+    WAITLISTED = "venteliste", _("På venteliste")
+    DECLINED = "avslatt", _("Avslått")
+    COMPLETED = "fullfort", _("Fullført")
+    DROPPED_OUT = "avbrutt", _("Avbrutt")
+
+
+#: statuses in which the provider still has something to decide or record
+OPEN_REFERRAL_STATUSES = frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED,
+                                    ReferralStatus.WAITLISTED})
+
+
+class Referral(BaseModel):
+    """A young person on a SaLTo case referred to an offer. The provider learns only what the
+    sharing engine let the referral disclose (name, age, contact, language and the referral text);
+    `basis` records, per category, the rule and the consent it was sent under."""
+
+    offer = models.ForeignKey(Offer, verbose_name=_("tilbud"), on_delete=models.PROTECT,
+                              related_name="referrals")
+    case = models.ForeignKey("records.Case", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    referred_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    referring_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT,
+                                         related_name="+")
+    text = models.TextField(_("hva henvisningen gjelder"), max_length=1000)
+    status = models.CharField(_("status"), max_length=12, choices=ReferralStatus.choices,
+                              default=ReferralStatus.SENT)
+    #: {category: {"rule": rule id, "citation": …, "consent": consent id or ""}}
+    basis = models.JSONField(_("grunnlag"), default=dict)
+    decided_at = models.DateTimeField(_("besvart"), null=True, blank=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    reason = models.CharField(_("begrunnelse"), max_length=500, blank=True)
+    ended_on = models.DateField(_("avsluttet"), null=True, blank=True)
+    #: job placements: start, hours per week and end
+    placement_start = models.DateField(_("startdato"), null=True, blank=True)
+    placement_hours = models.DecimalField(_("timer per uke"), max_digits=4, decimal_places=1,
+                                          null=True, blank=True)
+    placement_end = models.DateField(_("sluttdato"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("henvisning")
+        verbose_name_plural = _("henvisninger")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["offer", "status"], name="pathways_referral_offer_idx"),
+                   models.Index(fields=["case"], name="pathways_referral_case_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(placement_end__isnull=True) | Q(placement_start__isnull=True)
+                | Q(placement_end__gte=F("placement_start")),
+                name="pathways_placement_order"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Henvisning til %(offer)s") % {"offer": self.offer_id})
+
+
+class Attendance(BaseModel):
+    """Whether the young person came on one date: one row per referral and date."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attendance")
+    on = models.DateField(_("dato"))
+    attended = models.BooleanField(_("møtte"))
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("oppmøte")
+        verbose_name_plural = _("oppmøter")
+        ordering = ["on"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "on"], name="pathways_attendance_once"),
+        ]

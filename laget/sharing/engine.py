@@ -619,6 +619,19 @@ def visible_on_case(
 
 # --- a report sent to another agency ------------------------------------------------------------
 
+def _matching_without_case(ctx: Context, *, source_type: str, recipient_type: str,
+                           category: str, purpose: str, age: int) -> list[RuleMatch]:
+    """The rules in force that match a disclosure outside a team — no programme, no weapon
+    trigger — narrowest first."""
+    return sorted(
+        (m for m in (match_rule(r, source_type=source_type, category=category, age=age,
+                                programmes=set(), weapon_trigger=False,
+                                draft_in_force=ctx.draft_in_force)
+                     for r in ctx.candidates(recipient_type, purpose))
+         if m.matches),
+        key=lambda m: m.rule.breadth)
+
+
 def report_basis(
     *, source_type: str, recipient_type: str, category: str, purpose: str,
     birth_date: dt.date, ctx: Context | None = None,
@@ -629,14 +642,63 @@ def report_basis(
     deny rule wins, and a rule that only allows with consent (or an allow rule no lawyer has
     reviewed, outside the demo) is no basis: then the report is the sender's to make by hand."""
     ctx = ctx or context_at()
-    age = age_on(birth_date, ctx.day)
-    matching = sorted(
-        (m for m in (match_rule(r, source_type=source_type, category=category, age=age,
-                                programmes=set(), weapon_trigger=False,
-                                draft_in_force=ctx.draft_in_force)
-                     for r in ctx.candidates(recipient_type, purpose))
-         if m.matches),
-        key=lambda m: m.rule.breadth)
+    matching = _matching_without_case(ctx, source_type=source_type,
+                                      recipient_type=recipient_type, category=category,
+                                      purpose=purpose, age=age_on(birth_date, ctx.day))
     if any(m.effect == Effect.DENY for m in matching):
         return None
     return next((m.rule for m in matching if m.effect == Effect.ALLOW), None)
+
+
+# --- a referral: what one agency may disclose to another, by rule or consent -----------------
+
+@dataclass(frozen=True)
+class CategoryBasis:
+    """Whether information of `category` may go to the recipient: the rule that decided (a deny,
+    an allow, or the consent-required rule whose consent is or is not there) and the consent."""
+
+    category: str
+    allowed: bool
+    rule: RuleView | None = None
+    consent_id: uuid.UUID | None = None
+
+
+def disclosure_basis(
+    *, source_type: str, recipient_type: str, case_id: uuid.UUID, birth_date: dt.date,
+    categories: Iterable[str], purpose: str, ctx: Context | None = None,
+) -> list[CategoryBasis]:
+    """For a disclosure the sender makes about a person on a case (a referral to an activity):
+    per category, whether a rule allows it outright or a live consent on the case covers it for
+    the recipient's agency type and purpose (in the person's age band, and from both where the
+    rule says so). A matching deny rule wins; nothing matching is no basis. The same order as
+    `decide()`, without a team: the recipient is not on the case and learns nothing else."""
+    ctx = ctx or context_at()
+    age = age_on(birth_date, ctx.day)
+    band = ctx.band(age)
+    live = ConsentGrant.objects.filter(
+        Q(consent__withdrawn_at__isnull=True) | Q(consent__withdrawn_at__gt=ctx.at),
+        case_id=case_id, recipient=recipient_type, purpose=purpose,
+        consent__valid_from__lte=ctx.day, consent__valid_to__gte=ctx.day,
+    ).values_list("category", "consent_id", "consent__age_band", "consent__given_by")
+    # several consents may cover a category; any one is a basis — pick the same one every time
+    grants = sorted((str(cid), cat, cband, given_by) for cat, cid, cband, given_by in live)
+    result = []
+    for category in categories:
+        matching = _matching_without_case(ctx, source_type=source_type,
+                                          recipient_type=recipient_type, category=category,
+                                          purpose=purpose, age=age)
+        hit = (next((m for m in matching if m.effect == Effect.DENY), None)
+               or next((m for m in matching if m.effect == Effect.ALLOW), None))
+        if hit is not None:
+            result.append(CategoryBasis(category, hit.effect == Effect.ALLOW, hit.rule))
+            continue
+        needs = strictest_consent_rules(matching)
+        if not needs:
+            result.append(CategoryBasis(category, False))
+            continue
+        rule = needs[0].rule
+        consent_id = next((uuid.UUID(cid) for cid, cat, cband, given_by in grants
+                           if cat == category and cband == band
+                           and rule.consent_counts(given_by=given_by, band=band)), None)
+        result.append(CategoryBasis(category, consent_id is not None, rule, consent_id))
+    return result

@@ -167,7 +167,9 @@ def parse_rulebook(text: str, *, file_name: str) -> RulebookSpec:
     """Parse and validate a rulebook; RulebookError on the first problem."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    # PyYAML lets two errors out as other exceptions: a scalar that looks like a date but is not
+    # one (2026-13-45, ValueError) and nesting deeper than Python's recursion limit.
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise RulebookError(file_name, "", f"not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):
         raise RulebookError(file_name, "", "the file must hold a mapping with version and rules")

@@ -185,6 +185,29 @@ def entry_latest_by_case_for(
     return latest
 
 
+def entry_days_by_case(
+    *, case_ids: Iterable[uuid.UUID], category: str, since: dt.date
+) -> dict[uuid.UUID, list[dt.date]]:
+    """The days (Oslo) on which current entries of one category were added to each case from
+    `since`: for outcome series that count them (laget.intensive), never content, source or
+    author. Not for the existence-confidential categories, whose mere count would reveal them;
+    the caller shows the counts only to those who coordinate the case."""
+    if category in EXISTENCE_CONFIDENTIAL:
+        raise ValueError("counts of existence-confidential categories are not given out")
+    ids = list(case_ids)
+    days: dict[uuid.UUID, list[dt.date]] = {case_id: [] for case_id in ids}
+    if not ids:
+        return days
+    start = dt.datetime.combine(since, dt.time(), tzinfo=clock.OSLO)
+    with entries_opened():
+        rows = (Entry.objects.filter(case_id__in=ids, category=category, created_at__gte=start,
+                                     supersedes__isnull=True)
+                .order_by().values_list("case_id", "created_at"))
+        for case_id, created_at in rows:
+            days[case_id].append(created_at.astimezone(clock.OSLO).date())
+    return days
+
+
 def involvements_known_for(
     *, actor: Actor, pairs: Iterable[tuple[Case, Agency]], purpose: str
 ) -> set[tuple[uuid.UUID, uuid.UUID]]:

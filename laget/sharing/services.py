@@ -364,6 +364,33 @@ def consent_withdraw(*, actor: Actor | None, consent: Consent, withdrawn_by: str
     return locked
 
 
+@transaction.atomic
+def consent_end(*, actor: Actor, consent: Consent, ends_on: dt.date,
+                details: dict[str, Any] | None = None) -> Consent:
+    """End a consent that was given for a programme when the programme ends (laget.intensive):
+    from `ends_on` it no longer counts — its last day becomes the day before. This is not a
+    withdrawal (the family did not take it back); a consent already over by then is left as it
+    is. A consent cannot end before its second day, as its period would be empty. The case's
+    bydel coordinator ends it, also on a closed case (the programme's end is recorded then too)."""
+    if not is_district_coordinator(actor, consent.case.district_id):
+        raise DomainError(_("Bare sakens koordinator kan avslutte samtykket."),
+                          code="not_allowed")
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    last_day = ends_on - dt.timedelta(days=1)
+    if locked.withdrawn_at is not None or locked.valid_to <= last_day:
+        return locked
+    if last_day < locked.valid_from:
+        raise DomainError(_("Samtykket kan tidligst avsluttes dagen etter at det begynte."),
+                          code="period")
+    locked.valid_to = last_day
+    locked.updated_at = clock.now()
+    locked.save(update_fields=["valid_to", "updated_at"])
+    audit_record(action=Action.CONSENT_END, actor=actor, obj=locked,
+                 persons=[consent.case.person_id], purpose=Purpose.OPPFOLGING,
+                 details={"valid_to": last_day.isoformat(), **(details or {})})
+    return locked
+
+
 # --- emergency access ----------------------------------------------------------------------------
 
 def _may_know_source(actor: Actor, case: Case, source: Agency, ctx: Context) -> bool:

@@ -189,6 +189,44 @@ def bar_chart(
     return spec
 
 
+def choropleth(
+    rows: Iterable[Mapping[str, Any]],
+    boundaries: Mapping[str, Mapping[str, Any]],
+    *,
+    value: str,
+    value_title: str,
+    name_title: str,
+    key: str = "code",
+    name: str = "name",
+) -> dict[str, Any]:
+    """A map of areas shaded by a number: each row (`key`, `name`, `value`) drawn as the GeoJSON
+    geometry `boundaries[row[key]]`, darker for more. The table beside it holds `name` and `value`
+    only (the geometry travels in the data but is no column). A row without a number (None) or
+    without a boundary is left off the map and shows as empty in the table."""
+    values: list[dict[str, Any]] = []
+    for row in rows:
+        number = row.get(value)
+        values.append({
+            key: str(row[key]), name: str(row[name]),
+            value: None if number is None else _number(number, value),
+            "type": "Feature", "geometry": boundaries.get(str(row[key])),
+        })
+    columns = [_column(name, name_title), _column(value, value_title, numeric=True)]
+    spec = _spec(values, columns)
+    spec.update({
+        "height": 420,
+        "projection": {"type": "mercator"},
+        "transform": [{"filter": "datum.geometry != null"}],
+        "layer": [
+            {"mark": {"type": "geoshape", "stroke": OSLO_DARK_BLUE, "strokeWidth": 1},
+             "encoding": {"color": {
+                 "field": value, "type": "quantitative", "title": value_title,
+                 "scale": {"range": ["#f1f1f5", OSLO_WARM_BLUE]}}}},
+        ],
+    })
+    return spec
+
+
 def table_of(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The fallback table of a spec these builders made: its column headings, its rows (each
     a list of cells `{value, numeric}` in column order) and the note under it."""

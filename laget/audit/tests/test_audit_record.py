@@ -51,7 +51,7 @@ def test_event_is_part_of_the_callers_transaction():
 def test_read_fails_closed_when_the_event_cannot_be_written(client, make_member, login,
                                                             monkeypatch):
     """If the audit event of a read cannot be written, the page is not shown."""
-    from laget.web.selectors import people as selectors
+    from laget.sharing import persons as selectors
 
     user = make_member("coordinator")
     login(client, user)

@@ -17,6 +17,7 @@ from laget.cases import barnevern
 from laget.cases.selectors_desk import may_use_desk, start_figures_for
 from laget.core import clock
 from laget.core.errors import NotFound
+from laget.lifecycle.selectors import may_see_archive
 from laget.notify.selectors import failed_messages_for
 from laget.records.services import CASE_ROLES
 from laget.web.selectors.access_review import access_review_done, quarter_of
@@ -79,6 +80,10 @@ CASE_ACTIONS = [
     Action(_("Meld bekymring"), _("Send en bekymring for et barn eller en ungdom til "
                                   "SaLTo-koordinatoren i bydelen."), "web:concern_create"),
     Action(_("Mine bekymringer"), _("Bekymringene du har sendt."), "web:concern_mine"),
+    Action(_("Unge forbilder"), _("Programmene og kriteriene. Søk for en ungdom, eller henvis "
+                                  "en som trenger et forbilde."), "web:mentors_programmes"),
+    Action(_("Intensiv oppfølging"), _("Ukeplanen til unge i «aktive gutter», hull som må "
+                                       "fylles, og dagens oppmøte."), "web:intensive_list"),
 ]
 POLICE_ACTIONS = [
     Action(_("Ny politiregistrering"), _("Stans og ransaking, pågripelse eller bekymring. "
@@ -104,6 +109,9 @@ BARNEVERN_ACTION = Action(
 WITHHOLDING_ACTION = Action(
     _("Tilbakehold av innsyn"), _("Linjer som holdes tilbake fra en persons innsynsrapport, med "
                                   "lovgrunnlag og sluttdato."), "web:withholding_list")
+ARCHIVE_ACTION = Action(
+    _("Arkiv"), _("Avsluttede saker som er klare for arkivet (Noark 5), og arkivuttrekkene."),
+    "web:lifecycle_archive")
 ROLE_ACTIONS: dict[str, list[Action]] = {
     Role.CASEWORKER: [*CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION],
     Role.COORDINATOR: [*CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION],
@@ -181,6 +189,8 @@ def start(request: HttpRequest, actor: Actor) -> HttpResponse:
                          failed) % {"count": failed},
                 _("Meldinger som ikke kunne leveres. Ring selv."), "web:failed_messages",
             ), *actions]
+    if membership and may_see_archive(actor):
+        actions = [*actions, ARCHIVE_ACTION]
     context = {
         "membership": membership,
         "role_intro": ROLE_INTRO.get(membership.role) if membership else None,
