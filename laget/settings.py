@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "laget.api.middleware.ProblemMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "laget.family.language.FamilyLanguageMiddleware",  # /familie/ only: so, ar, ur, pl, ti
+    "laget.family.language.FamilyLanguageMiddleware",  # /familie/ only: nn, so, ar, ur, pl, ti
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

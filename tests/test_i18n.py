@@ -27,7 +27,7 @@ LANGUAGES = ("nb", "en")
 # The family pages' languages beyond nb/en (laget.family.language): machine-level drafts of the
 # family pages' text only, kept by hand (makemessages runs for nb and en alone), marked as drafts
 # in their headers. They need not hold every string: what they lack falls back to bokmål.
-DRAFT_LANGUAGES = ("so", "ar", "ur", "pl", "ti")
+DRAFT_LANGUAGES = ("nn", "so", "ar", "ur", "pl", "ti")
 FAMILY_TEMPLATES = BASE_DIR / "laget" / "family" / "templates"
 
 # What makemessages must scan: Laget's code, not the virtualenv, runtime data or vendored assets.

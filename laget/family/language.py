@@ -2,14 +2,15 @@
 
 Why the family pages have their own choice: staff pages are nb/en only (`settings.LANGUAGES`, so
 Django's LocaleMiddleware and `set_language` never pick anything else), but a guardian who gets
-Laget's SMS in Somali, Arabic, Urdu, Polish or Tigrinya (laget.notify.templates) should be able to
-read the family pages in it too. The choice lives in a cookie whose path is the family pages
+Laget's SMS in nynorsk, Somali, Arabic, Urdu, Polish or Tigrinya (laget.notify.templates) should be
+able to read the family pages in it too. The choice lives in a cookie whose path is the family pages
 only, so it can never reach a staff page; `FamilyLanguageMiddleware` activates it for requests
 under /familie/ and nowhere else. Without a choice the family pages follow the staff language
 (nb, or en when the browser or staff switch asked for it).
 
-The so, ar, ur, pl and ti catalogues in locale/ are machine-level drafts (their headers say so)
-until a qualified translator has read them; a string they lack falls back to the bokmål msgid
+The nn, so, ar, ur, pl and ti catalogues in locale/ are machine-level drafts (their headers say
+so) until a qualified translator has read them (nynorsk too: the guardian messages' nynorsk has
+been read by a person, the family pages' has not); a string they lack falls back to the bokmål msgid
 (Django's fallback to `LANGUAGE_CODE`)."""
 
 from collections.abc import Callable
@@ -40,6 +41,7 @@ class FamilyLanguage(NamedTuple):
 FAMILY_LANGUAGES: tuple[FamilyLanguage, ...] = (
     FamilyLanguage("nb", "Norsk bokmål"),
     FamilyLanguage("en", "English"),
+    FamilyLanguage("nn", "Nynorsk"),
     FamilyLanguage("so", "Soomaali"),
     FamilyLanguage("ar", "العربية"),
     FamilyLanguage("ur", "اردو"),
@@ -48,7 +50,7 @@ FAMILY_LANGUAGES: tuple[FamilyLanguage, ...] = (
 )
 CODES = frozenset(language.code for language in FAMILY_LANGUAGES)
 #: the catalogues no qualified translator has read yet (locale/<code>/, marked in their headers)
-DRAFT_CODES = frozenset({"so", "ar", "ur", "pl", "ti"})
+DRAFT_CODES = frozenset({"nn", "so", "ar", "ur", "pl", "ti"})
 RTL_CODES = notify_templates.RTL_LANGUAGES
 
 
