@@ -284,6 +284,8 @@ LAGET_PERIODIC_TASKS = {
     "prune_task_results": {"task": "laget.core.tasks.prune_task_results", "every": 24 * 3600},
     "clear_expired_sessions": {"task": "laget.core.tasks.clear_expired_sessions", "every": 3600},
     "prune_rate_counters": {"task": "laget.core.tasks.prune_rate_counters", "every": 3600},
+    "prune_idempotency_records": {"task": "laget.apiclients.tasks.prune_idempotency_records",
+                                  "every": 3600},
     # `manage.py audit sequencer` integrates and signs every second; this is the safety net when
     # it is not running.
     "sign_audit_checkpoint": {"task": "laget.audit.tasks.sign_checkpoint", "every": 60},
@@ -431,6 +433,8 @@ LAGET_NOTIFY_BATCH_SIZE = env_int("LAGET_NOTIFY_BATCH_SIZE", 100)
 # API clients' bearer tokens (laget.apiclients): default and longest validity, in days.
 LAGET_API_TOKEN_DAYS = env_int("LAGET_API_TOKEN_DAYS", 90)
 LAGET_API_TOKEN_MAX_DAYS = env_int("LAGET_API_TOKEN_MAX_DAYS", 365)
+#: how long a creating request's response is kept for a retry under its Idempotency-Key
+LAGET_API_IDEMPOTENCY_HOURS = env_int("LAGET_API_IDEMPOTENCY_HOURS", 48)
 # The SMS gateway (JSON over HTTPS, bearer token; plain HTTP only to loopback).
 LAGET_NOTIFY_SMS_URL = env_str("LAGET_NOTIFY_SMS_URL", "")
 LAGET_NOTIFY_SMS_TOKEN = env_str("LAGET_NOTIFY_SMS_TOKEN", "")

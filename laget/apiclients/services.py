@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from laget.accounts.actor import Actor
 from laget.accounts.models import Agency, Membership, Role, User
-from laget.apiclients.models import ApiClient, ApiToken, Scope
+from laget.apiclients.models import ApiClient, ApiToken, IdempotencyRecord, Scope
 from laget.audit.actions import Action
 from laget.audit.services import audit_record
 from laget.core import clock
@@ -154,3 +154,12 @@ def token_resolve(token: str) -> ApiClient | None:
 
 def client_actor(client: ApiClient) -> Actor:
     return Actor(user=client.user, membership=client.membership)
+
+
+def idempotency_prune() -> int:
+    """Delete stored responses of creating requests older than `LAGET_API_IDEMPOTENCY_HOURS`:
+    a client retries within minutes, and a stored response may hold what the call returned about
+    a person. A key used again after that creates anew. How many went."""
+    before = clock.now() - dt.timedelta(hours=settings.LAGET_API_IDEMPOTENCY_HOURS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=before).delete()
+    return deleted

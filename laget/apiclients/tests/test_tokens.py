@@ -139,3 +139,20 @@ def test_admin_shows_the_client_and_its_tokens_but_no_hash(client, login, client
     assert response.status_code == 302
     client_row.refresh_from_db()
     assert not client_row.active and services.token_resolve(issued.token) is None
+
+
+def test_old_idempotency_records_are_pruned(settings):
+    from laget.apiclients.models import IdempotencyRecord
+
+    client = services.client_create(agency=AgencyFactory(type="skole"), name="System",
+                                    scopes=["concerns:write"])
+    settings.LAGET_API_IDEMPOTENCY_HOURS = 48
+    old = IdempotencyRecord.objects.create(client=client, key="gammel", fingerprint="f",
+                                           status=202, content_type="application/json",
+                                           body=b"{}")
+    IdempotencyRecord.objects.filter(pk=old.pk).update(
+        created_at=clock.now() - dt.timedelta(hours=49))
+    IdempotencyRecord.objects.create(client=client, key="ny", fingerprint="f", status=202,
+                                     content_type="application/json", body=b"{}")
+    assert services.idempotency_prune() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["ny"]
