@@ -10,6 +10,16 @@ from laget.people.models import Guardian, GuardianRelation, IdKind, Person
 _rng = random.Random(4242)
 
 
+def _unused_national_id(birth_date: dt.date) -> str:
+    """A synthetic number for the birth date that no person in the database has yet: a test that
+    makes many persons born on one day would otherwise, now and then, draw the same one twice
+    (a few hundred valid numbers per day)."""
+    while True:
+        number = synthetic_national_id(birth_date=birth_date, rng=_rng)
+        if not Person.objects.filter(national_id=number).exists():
+            return number
+
+
 class PersonFactory(DjangoModelFactory):
     class Meta:
         model = Person
@@ -19,9 +29,7 @@ class PersonFactory(DjangoModelFactory):
     birth_date = factory.Sequence(
         lambda n: dt.date(2010, 1, 1) + dt.timedelta(days=37 * (n % 60))
     )
-    national_id = factory.LazyAttribute(
-        lambda p: synthetic_national_id(birth_date=p.birth_date, rng=_rng)
-    )
+    national_id = factory.LazyAttribute(lambda p: _unused_national_id(p.birth_date))
     id_kind = IdKind.FNR
     given_name = factory.Sequence(lambda n: f"Ung{n}")
     family_name = "Syntetisk"
