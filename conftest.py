@@ -3,7 +3,9 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -71,3 +73,13 @@ def draft_rules_in_force(settings):
     """Unreviewed allow rules in force, as in the demo (production treats them as
     consent-required)."""
     settings.LAGET_RULES_UNREVIEWED_IN_FORCE = True
+
+
+@pytest.fixture(autouse=True)
+def _bokmal_to_begin_with():
+    """Each test starts in bokmål: a request in another language leaves that language active in
+    the worker's thread (the locale middleware does not switch back), which would otherwise leak
+    into whichever test runs next there."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
