@@ -83,3 +83,26 @@ def _bokmal_to_begin_with():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+#: Fixtures through which a test reaches the database (pytest-django refuses it otherwise).
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With LAGET_DB_TESTS_ONLY=1 (scripts/test.sh's second run, on PostgreSQL) only tests that
+    use the database run: pytest-django keeps every other test away from it, so it has already
+    given its answer in the first run on SQLite."""
+    if os.environ.get("LAGET_DB_TESTS_ONLY") != "1":
+        return
+    keep, skip = [], []
+    for item in items:
+        uses_db = (item.get_closest_marker("django_db") is not None
+                   or item.get_closest_marker("postgres_only") is not None
+                   or item.get_closest_marker("browser") is not None
+                   or bool(_DB_FIXTURES & set(getattr(item, "fixturenames", ()))))
+        (keep if uses_db else skip).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep

@@ -446,6 +446,12 @@ LAGET_NOTIFY_SMS_RECEIPT_URL = env_str("LAGET_NOTIFY_SMS_RECEIPT_URL", "")
 LAGET_NOTIFY_SMS_RECEIPT_SECRET = env_str("LAGET_NOTIFY_SMS_RECEIPT_SECRET", "")
 LAGET_NOTIFY_SMS_RECEIPT_TOLERANCE_SECONDS = env_int(
     "LAGET_NOTIFY_SMS_RECEIPT_TOLERANCE_SECONDS", 300)
+# Webhooks to agencies' own systems (laget.notify.webhooks): the key their signing secrets are
+# derived from (default: SECRET_KEY — set it on its own so rotating SECRET_KEY does not change
+# every agency's secret), the HTTP timeout, and how long a rotated secret still signs.
+LAGET_WEBHOOK_KEY = env_str("LAGET_WEBHOOK_KEY", "") or SECRET_KEY
+LAGET_WEBHOOK_TIMEOUT_SECONDS = env_int("LAGET_WEBHOOK_TIMEOUT_SECONDS", 10)
+LAGET_WEBHOOK_ROTATION_GRACE_HOURS = env_int("LAGET_WEBHOOK_ROTATION_GRACE_HOURS", 24)
 # Kontakt- og reservasjonsregisteret (Digdir's Oppslagstjenesten REST, e.g.
 # https://kontaktregisteret.no/rest/v1/personer; bearer token; plain HTTP only to loopback):
 # guardians' reservations and contact details. Empty = not asked (the demo): the guardian records

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from laget.accounts.actor import Actor
-from laget.accounts.models import AgencyType
+from laget.accounts.models import Agency, AgencyType
 from laget.areas.models import District
 from laget.audit.actions import Action, Outcome, Purpose
 from laget.audit.services import audit_record
@@ -30,6 +30,8 @@ from laget.cases import services as case_services
 from laget.cases.models import Concern, ConcernStatus
 from laget.core import clock
 from laget.core.errors import DomainError, NotFound
+from laget.notify import webhooks
+from laget.notify.models import WebhookEvent
 from laget.people.models import Person
 from laget.people.services import national_id_parse
 from laget.records.models import Case
@@ -150,6 +152,11 @@ def concern_submit(
     audit_record(action=Action.CONCERN_SUBMIT, actor=actor, obj=concern,
                  persons=[person.pk] if person else [], purpose=Purpose.FOREBYGGING,
                  details={"district": district.pk})
+    webhooks.emit(event=WebhookEvent.CONCERN_RECEIVED,
+                  agencies=list(Agency.objects.filter(type=AgencyType.BYDEL, district=district)
+                                .values_list("pk", flat=True)),
+                  data={"concern": str(concern.pk), "district": district.pk},
+                  key=f"concern.received:{concern.pk}", person_id=person.pk if person else None)
     return concern
 
 

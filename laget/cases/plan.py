@@ -25,6 +25,8 @@ from laget.cases.access import may_coordinate, may_see_workflow
 from laget.cases.models import Goal, GoalStatus, Plan, Task, TaskStatus
 from laget.core import clock
 from laget.core.errors import DomainError
+from laget.notify import webhooks
+from laget.notify.models import WebhookEvent
 from laget.records.models import Case, TeamMember
 from laget.records.services import case_require_open
 from laget.sharing.selectors import is_team_member
@@ -227,6 +229,9 @@ def task_create(
                                created_by=actor.user)
     audit_record(action=Action.TASK_CHANGE, actor=actor, obj=task, persons=[case.person_id],
                  purpose=Purpose.FOREBYGGING, details={"op": "create", "version": plan.version})
+    webhooks.emit(event=WebhookEvent.TASK_CREATED, agencies=[agency],
+                  data={"task": str(task.pk), "case": str(case.pk)},
+                  key=f"task.created:{task.pk}", person_id=case.person_id)
     return task
 
 

@@ -1,11 +1,12 @@
 """How a message leaves Laget: e-mail through django.core.mail, SMS through a generic
-JSON-over-HTTPS gateway, and a console channel that appends to a file under var/ (the demo).
+JSON-over-HTTPS gateway, signed webhooks to agencies' own systems, and a console channel that
+appends to a file under var/ (the demo).
 
 A channel sends or raises `DeliveryError`, whose reason is short and never holds personal data
 (an SMTP server's reply may echo the address, so it is reduced to its code). Every channel hands
 the receiver the message's `delivery_key`, the same on every attempt, so that a redelivery after
 a worker died mid-send can be dropped as a duplicate: the SMS gateway gets it as the
-`Idempotency-Key` header, an e-mail as its Message-ID."""
+`Idempotency-Key` header, a webhook as `Laget-Delivery`, an e-mail as its Message-ID."""
 
 import json
 import smtplib
@@ -19,8 +20,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from laget.core import clock
+from laget.notify import signing
 from laget.notify.endpoints import opener, url_allowed
-from laget.notify.models import Channel, Message
+from laget.notify.models import Channel, Message, WebhookEndpoint
 
 #: HTTP statuses in the 4xx range that are worth trying again.
 _RETRYABLE_4XX = frozenset({408, 425, 429})
@@ -86,20 +89,23 @@ def send_sms(message: Message) -> None:
     payload = {"to": message.to_address, "text": message.body, "reference": str(message.pk)}
     if settings.LAGET_NOTIFY_SMS_RECEIPT_URL:
         payload["receipt_url"] = settings.LAGET_NOTIFY_SMS_RECEIPT_URL
-    request = urllib.request.Request(  # noqa: S310 — the scheme is checked by gateway_url()
-        gateway_url(),
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "Accept": "application/json",
-            "Authorization": f"Bearer {settings.LAGET_NOTIFY_SMS_TOKEN}",
-            "Idempotency-Key": message.delivery_key,
-            "User-Agent": "Laget-notify/1",
-        },
+    _post(gateway_url(), json.dumps(payload, ensure_ascii=False).encode(),
+          headers={"Authorization": f"Bearer {settings.LAGET_NOTIFY_SMS_TOKEN}",
+                   "Idempotency-Key": message.delivery_key},
+          timeout=settings.LAGET_NOTIFY_SMS_TIMEOUT_SECONDS)
+
+
+def _post(url: str, body: bytes, *, headers: dict[str, str], timeout: int) -> None:
+    """POST JSON (the caller has checked the URL with `url_allowed`): 2xx is sent, 3xx and 4xx a
+    permanent failure (except 408, 425, 429), 5xx, timeouts and refused connections are
+    retried."""
+    request = urllib.request.Request(  # noqa: S310 — every caller checks the scheme
+        url, data=body, method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8",
+                 "Accept": "application/json", "User-Agent": "Laget-notify/1", **headers},
     )
     try:
-        with opener.open(request, timeout=settings.LAGET_NOTIFY_SMS_TIMEOUT_SECONDS) as response:
+        with opener.open(request, timeout=timeout) as response:
             response.read(64 * 1024)
     except urllib.error.HTTPError as error:
         code = error.code
@@ -112,6 +118,33 @@ def send_sms(message: Message) -> None:
         raise DeliveryError(f"HTTP {name}", permanent=False) from None
     except OSError as error:  # a timeout while reading, a reset connection
         raise DeliveryError(f"HTTP {type(error).__name__}", permanent=False) from None
+
+
+# --- webhooks to agencies' systems ----------------------------------------------------------------
+
+WEBHOOK_PREFIX = "webhook:"
+
+
+def send_webhook(message: Message) -> None:
+    """POST the event (the body rendered when queued) to the endpoint the address names, signed
+    with its secret (laget.notify.signing; the previous secret too while a rotation's grace
+    lasts). `Laget-Delivery` is the same on every attempt: the receiver drops a repeat. An
+    endpoint removed or switched off since fails the message for good."""
+    endpoint_id = message.to_address.removeprefix(WEBHOOK_PREFIX)
+    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id, active=True).first()
+    if endpoint is None:
+        raise DeliveryError("webhook endpoint inactive", permanent=True)
+    if not url_allowed(endpoint.url):
+        raise DeliveryError("webhook URL must be https", permanent=True)
+    body = message.body.encode()
+    now = clock.now()
+    _post(endpoint.url, body,
+          headers={"Laget-Event": message.subject, "Laget-Delivery": message.delivery_key,
+                   "Idempotency-Key": message.delivery_key,
+                   signing.HEADER: signing.header_value(
+                       secrets=endpoint.signing_secrets(now), body=body,
+                       timestamp=int(now.timestamp()))},
+          timeout=settings.LAGET_WEBHOOK_TIMEOUT_SECONDS)
 
 
 # --- console (demo) -------------------------------------------------------------------------------
@@ -137,6 +170,7 @@ SENDERS: dict[str, Callable[[Message], None]] = {
     Channel.EMAIL: send_email,
     Channel.SMS: send_sms,
     Channel.CONSOLE: send_console,
+    Channel.WEBHOOK: send_webhook,
 }
 
 

@@ -1,11 +1,13 @@
 """The outbox: one row per message Laget sends, written in the transaction of the event that
 causes it and delivered afterwards by a task (laget.notify.services)."""
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from laget.core import clock
@@ -16,6 +18,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-post")
     SMS = "sms", _("SMS")
     CONSOLE = "console", _("Konsoll (demo)")
+    WEBHOOK = "webhook", _("Webhook til virksomhetens system")
 
 
 class MessageStatus(models.TextChoices):
@@ -93,7 +96,8 @@ class Message(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(channel__in=["email", "sms", "console"]), name="notify_msg_channel"),
+                condition=Q(channel__in=["email", "sms", "console", "webhook"]),
+                name="notify_msg_channel"),
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False),
                 name="notify_msg_sent_has_time"),
@@ -114,3 +118,51 @@ class Message(BaseModel):
         internal ids (a caller's key may name a case or a user)."""
         digest = hashlib.sha256(f"laget-notify:{self.idempotency_key}".encode()).hexdigest()
         return digest[:40]
+
+
+class WebhookEvent(models.TextChoices):
+    """What an agency's system can be told of. A webhook names things by id only; the system
+    reads what it may see through the API (laget.api), which checks and audits the read."""
+
+    TASK_CREATED = "task.created", _("Ny oppgave til virksomheten")
+    CONCERN_RECEIVED = "concern.received", _("Ny bekymring til bydelen")
+    WEAPON_TRIGGER = "case.weapon_trigger", _("Våpenutløser på en sak i bydelen")
+
+
+class WebhookEndpoint(BaseModel):
+    """Where an agency's own system takes Laget's webhooks. The signing secret is not stored: it
+    is derived from LAGET_WEBHOOK_KEY, the endpoint's id and its `secret_version`, so a copy of the
+    database cannot forge a delivery. Rotating bumps the version; until `previous_valid_until`
+    deliveries carry the old signature beside the new one."""
+
+    agency = models.ForeignKey("accounts.Agency", verbose_name=_("virksomhet"),
+                               on_delete=models.PROTECT, related_name="webhook_endpoints")
+    url = models.URLField(_("adresse"), max_length=500)
+    events = models.JSONField(_("hendelser"), default=list)
+    secret_version = models.PositiveIntegerField(_("nøkkelversjon"), default=1)
+    previous_valid_until = models.DateTimeField(_("forrige nøkkel gyldig til"), null=True,
+                                                blank=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook-mottaker")
+        verbose_name_plural = _("webhook-mottakere")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"webhook {str(self.pk)[:8]}"
+
+    def secret(self, version: int | None = None) -> str:
+        """The shared secret of `version` (the current one by default), as the agency got it."""
+        value = f"{self.pk}:{self.secret_version if version is None else version}"
+        return salted_hmac("laget.notify.webhook", value, secret=settings.LAGET_WEBHOOK_KEY,
+                           algorithm="sha256").hexdigest()
+
+    def signing_secrets(self, at: dt.datetime) -> list[str]:
+        """The secrets a delivery at `at` is signed with: the current one, and the previous one
+        while its grace period lasts."""
+        secrets = [self.secret()]
+        if (self.secret_version > 1 and self.previous_valid_until is not None
+                and at < self.previous_valid_until):
+            secrets.append(self.secret(self.secret_version - 1))
+        return secrets

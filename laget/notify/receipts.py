@@ -2,7 +2,7 @@
 became of it on the phone network — `delivered`, or a final failure (`failed`, `expired`,
 `rejected`, `undeliverable`). Interim states (`buffered`, `enroute`, `accepted`) change nothing.
 
-A receipt is believed only when signed: the gateway sends the header
+A receipt is believed only when signed (laget.notify.signing): the gateway sends the header
 `Laget-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." ‖ raw body)>` with the
 shared secret LAGET_NOTIFY_SMS_RECEIPT_SECRET (several `v1=` values are accepted while a secret is
 rotated). A timestamp further than LAGET_NOTIFY_SMS_RECEIPT_TOLERANCE_SECONDS from now is refused,
@@ -16,8 +16,6 @@ failure of a sent message makes it `failed`, for the police unit or coordinator 
 Each change is an audit event, as sending is."""
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import uuid
 from dataclasses import dataclass
@@ -31,9 +29,10 @@ from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.core import clock
 from laget.core.errors import DomainError, NotFound
+from laget.notify import signing
 from laget.notify.models import Message, MessageStatus
 
-SIGNATURE_HEADER = "Laget-Signature"
+SIGNATURE_HEADER = signing.HEADER
 DELIVERED = frozenset({"delivered"})
 FAILED = frozenset({"failed", "expired", "rejected", "undeliverable"})
 INTERIM = frozenset({"accepted", "buffered", "enroute", "sent"})
@@ -51,16 +50,6 @@ class Receipt:
     at: dt.datetime
 
 
-def signature(*, secret: str, timestamp: int, body: bytes) -> str:
-    """The `v1` value for a body sent at `timestamp` (what the gateway computes)."""
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-
-
-def signature_header(*, secret: str, body: bytes, timestamp: int | None = None) -> str:
-    stamp = int(clock.now().timestamp()) if timestamp is None else timestamp
-    return f"t={stamp},v1={signature(secret=secret, timestamp=stamp, body=body)}"
-
-
 def verify(*, header: str, body: bytes) -> None:
     """Refuse (ReceiptRejected) unless `header` signs `body` with the configured secret, within
     the tolerance. Without a configured secret no receipt is accepted."""
@@ -68,21 +57,14 @@ def verify(*, header: str, body: bytes) -> None:
     if not secret:
         raise ReceiptRejected(_("Kvitteringer tas ikke imot: ingen nøkkel er satt opp."),
                               code="receipt_unconfigured")
-    stamp, candidates = None, []
-    for part in header.split(","):
-        name, _sep, value = part.strip().partition("=")
-        if name == "t" and value.isdigit():
-            stamp = int(value)
-        elif name == "v1" and value:
-            candidates.append(value)
+    stamp, candidates = signing.parse(header)
     if stamp is None or not candidates:
         raise ReceiptRejected(_("Kvitteringen mangler signatur."), code="receipt_unsigned")
     skew = abs(clock.now().timestamp() - stamp)
     if skew > settings.LAGET_NOTIFY_SMS_RECEIPT_TOLERANCE_SECONDS:
         raise ReceiptRejected(_("Kvitteringens tidsstempel er for gammelt eller fram i tid."),
                               code="receipt_stale")
-    expected = signature(secret=secret, timestamp=stamp, body=body)
-    if not any(hmac.compare_digest(expected, candidate) for candidate in candidates):
+    if not signing.matches(secret=secret, timestamp=stamp, body=body, candidates=candidates):
         raise ReceiptRejected(_("Kvitteringens signatur stemmer ikke."), code="receipt_signature")
 
 

@@ -65,6 +65,12 @@ def _address(channel: str, to: str) -> str:
         return normalize_phone(to)
     if channel == Channel.CONSOLE and to and len(to) <= 254:
         return to
+    if channel == Channel.WEBHOOK and to.startswith(channels.WEBHOOK_PREFIX):
+        try:
+            return channels.WEBHOOK_PREFIX + str(uuid.UUID(to.removeprefix(
+                channels.WEBHOOK_PREFIX)))
+        except ValueError:
+            pass
     raise DomainError(_("Mangler mottaker for meldingen."), code="bad_address")
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from laget.accounts.actor import Actor
-from laget.accounts.models import AgencyType
+from laget.accounts.models import Agency, AgencyType
 from laget.areas.models import Subdistrict
 from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
@@ -24,7 +24,9 @@ from laget.cases.barnevern import barnevern_report_send
 from laget.cases.guardians import majority_day
 from laget.core import clock
 from laget.core.errors import DomainError
+from laget.notify import webhooks
 from laget.notify.guardians import guardian_notify
+from laget.notify.models import WebhookEvent
 from laget.people.models import Guardian, Person
 from laget.policing.models import (
     FastTrackRequest,
@@ -242,7 +244,15 @@ def registration_create(
                 text=_summary(registration, case_open=True), author=actor.user,
                 source_agency=unit)
             if weapon_type != WeaponType.NONE:
-                case_marker_add(actor=actor, case=case, kind=MarkerKind.WEAPON_TRIGGER)
+                marker = case_marker_add(actor=actor, case=case,
+                                         kind=MarkerKind.WEAPON_TRIGGER)
+                webhooks.emit(
+                    event=WebhookEvent.WEAPON_TRIGGER,
+                    agencies=list(Agency.objects.filter(type=AgencyType.BYDEL,
+                                                        district_id=case.district_id)
+                                  .values_list("pk", flat=True)),
+                    data={"case": str(case.pk)}, key=f"case.weapon_trigger:{marker.pk}",
+                    person_id=case.person_id)
             registration.salto_route, registration.salto_case_id = SaltoRoute.ENTRY, case.pk
         else:
             district = person.district if person is not None else subdistrict.district

@@ -1,6 +1,6 @@
 import pytest
 
-from laget.notify.tests.fakes import SmsGateway, SmtpServer
+from laget.notify.tests.fakes import SmsGateway, SmtpServer, WebhookReceiver
 
 
 @pytest.fixture
@@ -34,3 +34,10 @@ def notify_settings(settings):
     settings.LAGET_NOTIFY_BACKOFF_MAX_SECONDS = 100
     settings.LAGET_NOTIFY_LEASE_SECONDS = 120
     return settings
+
+
+@pytest.fixture
+def webhook_receiver():
+    receiver = WebhookReceiver().start()
+    yield receiver
+    receiver.stop()

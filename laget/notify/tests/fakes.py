@@ -277,3 +277,73 @@ class KrrServer:
     def asked(self) -> list[list[str]]:
         """The numbers of each request, in order."""
         return [request.payload.get("personidentifikatorer") for request in self.requests]
+
+
+@dataclass
+class WebhookDelivery:
+    headers: dict[str, str]
+    body: bytes
+
+
+class WebhookReceiver:
+    """An agency's system taking Laget's webhooks on 127.0.0.1: records every POST with its raw
+    body (the signature covers the bytes), answers from `script` (after it runs out: 204), and
+    `verified(secret)` checks signatures the way the agency would — HMAC-SHA256 written out here,
+    not Laget's code. `redirect_to` answers 307 to that URL instead."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[WebhookDelivery] = []
+        self.script: deque[int] = deque()
+        self.redirect_to = ""
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                with receiver.lock:
+                    receiver.deliveries.append(WebhookDelivery(dict(self.headers.items()), body))
+                    status = receiver.script.popleft() if receiver.script else 204
+                if receiver.redirect_to:
+                    status = 307
+                self.send_response(status)
+                if status == 307:
+                    self.send_header("Location", receiver.redirect_to)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/laget"
+
+    def start(self) -> "WebhookReceiver":
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @staticmethod
+    def signed_by(delivery: WebhookDelivery, secret: str) -> bool:
+        parts = [p.split("=", 1) for p in delivery.headers["Laget-Signature"].split(",")]
+        stamp = next(v for k, v in parts if k == "t")
+        mac = hmac.new(secret.encode(), f"{stamp}.".encode() + delivery.body,
+                       hashlib.sha256).hexdigest()
+        return any(hmac.compare_digest(mac, v) for k, v in parts if k == "v1")
+
+    def events(self) -> list[dict]:
+        """What a receiver that drops repeated `Laget-Delivery` values acts on, in order."""
+        seen, result = set(), []
+        for delivery in self.deliveries:
+            key = delivery.headers["Laget-Delivery"]
+            if key not in seen:
+                seen.add(key)
+                result.append(json.loads(delivery.body))
+        return result

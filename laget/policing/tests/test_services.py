@@ -2,6 +2,7 @@
 concern), a weapon trigger for a weapon — all in one transaction, or nothing at all."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -185,3 +186,20 @@ def test_bad_input_is_refused(world, kwargs, code):
         _register(world, person, **kwargs)
     assert error.value.code == code
     assert not PoliceRegistration.objects.exists()
+
+
+def test_a_weapon_trigger_is_told_to_the_bydel_system_by_webhook(world):
+    from laget.notify import webhooks
+    from laget.notify.models import WebhookEvent
+
+    hook = webhooks.endpoint_create(agency=world.coordinator.agency,
+                                    url="https://bydel.example/hook",
+                                    events=[WebhookEvent.WEAPON_TRIGGER])
+    person, case = world.young(16, case=True)
+    _register(world, person, kind="apprehension", offence_category="vapenloven",
+              weapon_type="kniv")
+    [message] = Message.objects.filter(channel=Channel.WEBHOOK)
+    assert message.to_address == f"webhook:{hook.pk}"
+    body = json.loads(message.body)
+    assert (body["event"], body["data"]) == ("case.weapon_trigger", {"case": str(case.pk)})
+    assert person.given_name not in message.body
