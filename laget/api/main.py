@@ -14,9 +14,11 @@ from laget.api.audit import router as audit_router
 from laget.api.auth import install_auth_handlers
 from laget.api.cases import cases_router, persons_router
 from laget.api.concerns import router as concerns_router
+from laget.api.fasttrack import router as fasttrack_router
 from laget.api.notifications import router as notifications_router
 from laget.api.notify import router as notify_router
 from laget.api.parser import StorableTextParser
+from laget.api.policing import router as policing_router
 from laget.api.problems import install_problem_handlers, problem, problem_media_types
 from laget.api.sharing import router as sharing_router
 
@@ -51,6 +53,8 @@ api.add_router("/concerns", concerns_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/cases", cases_router)
 api.add_router("/persons", persons_router)
+api.add_router("/police", policing_router)
+api.add_router("/fasttrack", fasttrack_router)
 
 
 @csrf_exempt

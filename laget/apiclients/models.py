@@ -19,6 +19,9 @@ class Scope(models.TextChoices):
     ENTRIES_READ = "entries:read", _("Lese opplysninger i saker")
     ENTRIES_WRITE = "entries:write", _("Registrere opplysninger i saker")
     PERSONS_READ = "persons:read", _("Slå opp personer")
+    POLICE_WRITE = "police:write", _("Registrere politiets kontroller og pågripelser")
+    FASTTRACK_READ = "fasttrack:read", _("Lese saker i hurtigsporet")
+    FASTTRACK_WRITE = "fasttrack:write", _("Registrere milepæler i hurtigsporet")
 
 
 class ApiClient(BaseModel):

@@ -178,7 +178,10 @@ def test_openapi_and_docs(client):
                                     "/api/v1/cases/{case_id}/tasks",
                                     "/api/v1/cases/{case_id}/entries",
                                     "/api/v1/cases/{case_id}/entries/{entry_id}",
-                                    "/api/v1/persons/lookup"}
+                                    "/api/v1/persons/lookup", "/api/v1/police/registrations",
+                                    "/api/v1/police/registrations/{registration_id}",
+                                    "/api/v1/fasttrack/cases/{case_id}",
+                                    "/api/v1/fasttrack/cases/{case_id}/milestones"}
     question = schema["components"]["schemas"]["GuideQuestion"]
     assert question["additionalProperties"] is False
     assert set(question["required"]) == {"source", "recipient", "category", "purpose",
