@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "laget.accounts.freshness.IdleTimeoutMiddleware",
     "laget.web.middleware.RateLimitMiddleware",
+    "laget.web.middleware.DatabaseUnavailableMiddleware",  # 503 when PostgreSQL is away
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -7,6 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -14,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from laget.api.parser import UnstorableText
 from laget.core.errors import DomainError, NotFound
+from laget.core.outage import RETRY_AFTER_SECONDS
 from laget.core.ratelimit import RateLimited
 
 logger = logging.getLogger("laget.api")
@@ -117,6 +119,15 @@ def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(400, _("Forespørselen kunne ikke leses."))
 
 
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database unreachable (laget.core.outage): 503 with Retry-After. A retry under the
+    same Idempotency-Key is safe: it replays the answer if the call did commit after all."""
+    logger.error("Database unavailable on %s %s", request.method, request.path, exc_info=exc)
+    response = problem(503, _("Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt."))
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path)
     return problem(500, _("Noe gikk galt. Feilen er logget."))
@@ -146,4 +157,6 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(RequestDataTooBig, _too_big)
     api.add_exception_handler(SuspiciousOperation, _suspicious)
     api.add_exception_handler(RateLimited, _rate_limited)
+    api.add_exception_handler(OperationalError, _database_unavailable)
+    api.add_exception_handler(InterfaceError, _database_unavailable)
     api.add_exception_handler(Exception, _unexpected)

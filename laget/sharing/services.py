@@ -2,8 +2,11 @@
 (registered, withdrawn), and emergency access (opened, reviewed). Atomic and audited."""
 
 import datetime as dt
+import errno
+import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +103,33 @@ def _require_writer(actor: Actor, case: Case) -> None:
                           code="not_on_team")
 
 
-def _attach(entry: Entry, files: Sequence[NewAttachment]) -> None:
+#: errors of a full disk (or quota): the upload is refused with a message, not a 500
+_STORAGE_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+@contextmanager
+def _stored_files() -> Iterator[list[str]]:
+    """The names of the files a write stores, removed again when the write fails (its
+    transaction rolls back; the files would stay). Entered outside the write's transaction so that
+    a failed commit removes them too."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            _remove_file(name)
+        raise
+
+
+def _remove_file(name: str) -> None:
+    storage = EntryAttachment._meta.get_field("file").storage  # type: ignore[union-attr]
+    with suppress(OSError):
+        storage.delete(name)
+    with suppress(OSError, NotImplementedError):  # the entry's folder, if now empty
+        os.rmdir(storage.path(os.path.dirname(name)))
+
+
+def _attach(entry: Entry, files: Sequence[NewAttachment], stored: list[str]) -> None:
     for item in files:
         if len(item.data) > MAX_ATTACHMENT_BYTES:
             raise DomainError(_("Vedlegget er større enn 10 MB."), code="attachment_size")
@@ -115,66 +144,82 @@ def _attach(entry: Entry, files: Sequence[NewAttachment]) -> None:
             content_type=item.content_type, size=len(item.data),
             sha256=EntryAttachment.digest(item.data),
         )
-        attachment.file.save(str(attachment.pk), ContentFile(item.data), save=False)
+        # A fresh uuid: the storage keeps this name (no suffix), so a half-written file can be
+        # found and removed.
+        name = attachment.file.field.generate_filename(attachment, str(attachment.pk))
+        try:
+            attachment.file.save(str(attachment.pk), ContentFile(item.data), save=False)
+        except OSError as error:
+            _remove_file(name)
+            if error.errno in _STORAGE_FULL:
+                raise DomainError(
+                    _("Vedlegget kunne ikke lagres fordi lagringsplassen er full. Ingenting ble "
+                      "registrert. Prøv igjen senere, og si fra til brukerstøtte om det "
+                      "gjentar seg."), code="attachment_storage") from error
+            raise
+        stored.append(attachment.file.name)
         attachment.save()
 
 
-@transaction.atomic
 def entry_add(
     *, actor: Actor, case: Case, category: str, text: str,
     purpose: str = SharingPurpose.FOREBYGGING, attachments: Sequence[NewAttachment] = (),
 ) -> Entry:
     """Add an entry from the actor's agency to the case."""
-    _require_writer(actor, case)
-    if category not in InfoCategory.values:
-        raise DomainError(_("Ukjent kategori."), code="category")
-    if purpose not in SharingPurpose.values:
-        raise DomainError(_("Ukjent formål."), code="purpose")
-    text = text.strip()
-    if not text:
-        raise DomainError(_("Skriv opplysningen."), code="text")
-    assert actor.membership is not None
-    with entries_opened():
-        entry = Entry.objects.create(
-            case=case, source_agency=actor.membership.agency, category=category,
-            purpose=purpose, text=text, author=actor.user,
-        )
-        _attach(entry, attachments)
-    audit_record(action=Action.ENTRY_CREATE, actor=actor, obj=entry, persons=[case.person_id],
-                 purpose=purpose, details={"category": category, "attachments": len(attachments)})
+    with _stored_files() as stored, transaction.atomic():
+        _require_writer(actor, case)
+        if category not in InfoCategory.values:
+            raise DomainError(_("Ukjent kategori."), code="category")
+        if purpose not in SharingPurpose.values:
+            raise DomainError(_("Ukjent formål."), code="purpose")
+        text = text.strip()
+        if not text:
+            raise DomainError(_("Skriv opplysningen."), code="text")
+        assert actor.membership is not None
+        with entries_opened():
+            entry = Entry.objects.create(
+                case=case, source_agency=actor.membership.agency, category=category,
+                purpose=purpose, text=text, author=actor.user,
+            )
+            _attach(entry, attachments, stored)
+        audit_record(action=Action.ENTRY_CREATE, actor=actor, obj=entry,
+                     persons=[case.person_id], purpose=purpose,
+                     details={"category": category, "attachments": len(attachments)})
     return entry
 
 
-@transaction.atomic
 def entry_correct(
     *, actor: Actor, case: Case, entry_id: uuid.UUID | str, text: str,
     attachments: Sequence[NewAttachment] = (),
 ) -> Entry:
     """Correct one of the actor's agency's entries: a new entry supersedes the old one; both
     stay in the history."""
-    _require_writer(actor, case)
-    assert actor.membership is not None
-    with entries_opened():
-        old = (
-            Entry.objects.select_for_update()
-            .filter(case=case, pk=entry_id, source_agency_id=actor.membership.agency_id)
-            .first()
-        )
-        if old is None:
-            raise NotFound()
-        if Entry.objects.filter(supersedes=old).exists():
-            raise DomainError(_("Opplysningen er allerede rettet; rett den nyeste versjonen."),
-                              code="superseded")
-        text = text.strip()
-        if not text:
-            raise DomainError(_("Skriv opplysningen."), code="text")
-        entry = Entry.objects.create(
-            case=case, source_agency=old.source_agency, category=old.category,
-            purpose=old.purpose, text=text, author=actor.user, supersedes=old,
-        )
-        _attach(entry, attachments)
-    audit_record(action=Action.ENTRY_CORRECT, actor=actor, obj=entry, persons=[case.person_id],
-                 purpose=old.purpose, details={"supersedes": str(old.pk)})
+    with _stored_files() as stored, transaction.atomic():
+        _require_writer(actor, case)
+        assert actor.membership is not None
+        with entries_opened():
+            old = (
+                Entry.objects.select_for_update()
+                .filter(case=case, pk=entry_id, source_agency_id=actor.membership.agency_id)
+                .first()
+            )
+            if old is None:
+                raise NotFound()
+            if Entry.objects.filter(supersedes=old).exists():
+                raise DomainError(
+                    _("Opplysningen er allerede rettet; rett den nyeste versjonen."),
+                    code="superseded")
+            text = text.strip()
+            if not text:
+                raise DomainError(_("Skriv opplysningen."), code="text")
+            entry = Entry.objects.create(
+                case=case, source_agency=old.source_agency, category=old.category,
+                purpose=old.purpose, text=text, author=actor.user, supersedes=old,
+            )
+            _attach(entry, attachments, stored)
+        audit_record(action=Action.ENTRY_CORRECT, actor=actor, obj=entry,
+                     persons=[case.person_id], purpose=old.purpose,
+                     details={"supersedes": str(old.pk)})
     return entry
 
 

@@ -1,5 +1,6 @@
 """Start page per role, the accessibility statement, district pages and error pages."""
 
+import sys
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,9 +18,11 @@ from laget.cases import barnevern
 from laget.cases.selectors_desk import may_use_desk, start_figures_for
 from laget.core import clock
 from laget.core.errors import NotFound
+from laget.core.outage import database_unavailable
 from laget.lifecycle.selectors import may_see_archive
 from laget.notify.selectors import failed_messages_for
 from laget.records.services import CASE_ROLES
+from laget.web.middleware import database_unavailable_response
 from laget.web.selectors.access_review import access_review_done, quarter_of
 
 
@@ -247,6 +250,9 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # A database outage met in a middleware (the session, the user) ends here too: 503.
+    if database_unavailable(sys.exception()):
+        return database_unavailable_response(request)
     # Rendered without the request's context processors: the 500 page must not touch the
     # database or the session, which may be what failed.
     html = get_template("web/errors/500.html").render({"LANGUAGE_CODE": get_language()})

@@ -3,6 +3,7 @@ tools."""
 
 import argparse
 import datetime as dt
+import logging
 import signal
 import time
 from typing import Any
@@ -10,9 +11,13 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connection
 
 from laget.audit import log, note, retention
 from laget.core import clock
+from laget.core.outage import database_unavailable
+
+logger = logging.getLogger("laget.audit")
 
 
 def _date(text: str) -> dt.date:
@@ -100,7 +105,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         while not stopping:
             started = time.monotonic()
-            made = log.checkpoint()
+            try:
+                made = log.checkpoint()
+            except DatabaseError as error:
+                if not database_unavailable(error):
+                    raise
+                # PostgreSQL restarted or away: the round's transaction rolled back whole;
+                # drop the broken connection and try again next round (laget.core.outage).
+                logger.warning("audit sequencer: database unavailable, retrying")
+                connection.close()
+                made = None
             if made is not None and self.verbosity > 1:
                 self.stdout.write(f"checkpoint {made.size}")
             time.sleep(max(0.0, interval - (time.monotonic() - started)))
