@@ -62,8 +62,11 @@ INSTALLED_APPS = [
     "laget.familysupport",
     "laget.policing",
     "laget.fasttrack",
+    "laget.reentry",
+    "laget.schools",
     "laget.lifecycle",
     "laget.family",
+    "laget.analytics",
     "laget.web",
     "laget.apiclients",
     "laget.api",
@@ -307,6 +310,11 @@ LAGET_PERIODIC_TASKS = {
     # The youth fast track's deadline alerts (laget.fasttrack.alerts): hourly, from the same hour.
     "fasttrack_deadline_alerts": {"task": "laget.fasttrack.tasks.deadline_alerts",
                                   "every": 3600},
+    # Reentry: the NAV advisor's readiness alerts before a release (laget.reentry.alerts).
+    "reentry_readiness_alerts": {"task": "laget.reentry.tasks.readiness_alerts", "every": 3600},
+    # Area analytics: the indicators computed from Laget's own data, nightly.
+    "analytics_recompute": {"task": "laget.analytics.compute.recompute_indicators",
+                            "every": 24 * 3600},
 }
 LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 14)
 
@@ -314,6 +322,12 @@ LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 1
 LAGET_SALTO_MIN_AGE = env_int("LAGET_SALTO_MIN_AGE", 10)
 LAGET_SALTO_MAX_AGE = env_int("LAGET_SALTO_MAX_AGE", 22)
 LAGET_REENTRY_MAX_AGE = env_int("LAGET_REENTRY_MAX_AGE", 24)
+# Reentry (laget.reentry): a release is registered at least this many weeks ahead where known
+# (else a reason is asked); the NAV advisor is alerted at these days before release while the
+# readiness checklist has open items.
+LAGET_REENTRY_NOTICE_WEEKS = env_int("LAGET_REENTRY_NOTICE_WEEKS", 8)
+LAGET_REENTRY_ALERT_DAYS = [int(d) for d in env_list("LAGET_REENTRY_ALERT_DAYS",
+                                                     ["14", "7", "2"])]
 
 # Sharing engine. An allow rule no lawyer has reviewed acts as "consent required" unless this is
 # on (the demo turns it on and marks such rules "utkast").
@@ -366,9 +380,21 @@ LAGET_FASTTRACK_TARGETS = {
 LAGET_FASTTRACK_WARN_DAYS = env_int("LAGET_FASTTRACK_WARN_DAYS", 7)
 # The city statistics publish no cell with fewer cases than this (small-number suppression).
 LAGET_FASTTRACK_MIN_CELL = env_int("LAGET_FASTTRACK_MIN_CELL", 5)
+# Area analytics (laget.analytics.publish): counts 1 … MIN_CELL − 1 show as «<5» (with
+# complementary suppression); medians only for groups of MIN_GROUP or more.
+LAGET_ANALYTICS_MIN_CELL = env_int("LAGET_ANALYTICS_MIN_CELL", 5)
+LAGET_ANALYTICS_MIN_GROUP = env_int("LAGET_ANALYTICS_MIN_GROUP", 10)
 # Ungdomsfengsel in a reaction plan (the source document's short youth custody): its limits.
 LAGET_FASTTRACK_YOUTH_CUSTODY_MIN_DAYS = env_int("LAGET_FASTTRACK_YOUTH_CUSTODY_MIN_DAYS", 1)
 LAGET_FASTTRACK_YOUTH_CUSTODY_MAX_DAYS = env_int("LAGET_FASTTRACK_YOUTH_CUSTODY_MAX_DAYS", 60)
+# Schools (laget.schools, issue 10): the city-wide ambulant team is the agency with this code (type
+# "by"); days the pupil and guardians have to be heard before a forced school change is decided;
+# response-time medians are shown only for groups of at least LAGET_SCHOOL_STATS_MIN_GROUP
+# requests, and counts under LAGET_SCHOOL_MIN_CELL are suppressed.
+LAGET_AMBULANT_TEAM_AGENCY = env_str("LAGET_AMBULANT_TEAM_AGENCY", "oslo-ambulant-team")
+LAGET_SCHOOL_HEARING_DAYS = env_int("LAGET_SCHOOL_HEARING_DAYS", 14)
+LAGET_SCHOOL_STATS_MIN_GROUP = env_int("LAGET_SCHOOL_STATS_MIN_GROUP", 10)
+LAGET_SCHOOL_MIN_CELL = env_int("LAGET_SCHOOL_MIN_CELL", 5)
 # Intensive follow-up («aktive gutter»): youths enrolled at once per bydel; an idle stretch in
 # the week plan longer than this many hours is a gap; the hours watched for gaps (from the hour
 # given to 23) on weekdays — school covers the morning — and at weekends.

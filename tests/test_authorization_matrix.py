@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType
 from laget.accounts.tests.factories import AgencyFactory, MembershipFactory, UserFactory
+from laget.analytics.tests.matrix import analytics_objects
 from laget.areas.models import Subdistrict
 from laget.audit import log
 from laget.audit.models import Withholding
@@ -29,6 +30,14 @@ from laget.people.tests.factories import GuardianFactory, PersonFactory
 from laget.policing.models import FastTrackRequest, PoliceRegistration
 from laget.records.models import CaseMarker
 from laget.records.tests.factories import CaseFactory, TeamMemberFactory
+from laget.reentry.tests.matrix import (
+    EXCHANGE_PAGES,
+    HOME_PAGES,
+    PLAN_PAGES,
+    RELEASE_PAGES,
+    reentry_objects,
+)
+from laget.schools.tests.matrix import schools_objects
 from laget.sharing import services as sharing_services
 from laget.sharing.models import EmergencyAccess
 
@@ -173,9 +182,39 @@ def interpreter_report_page(agency_type: str) -> dict[str, int]:
                                  for r in ROLES}}
 
 
+def reentry_page(agency_types: tuple[str, ...]):
+    # Reentry (laget.reentry.tests.matrix): each page is for the case roles of the agency types
+    # named — releases and placements kriminalomsorgen's, plans NAV's, the exchange
+    # kriminalomsorgen's and the police's, networks the police's; everyone else 403. The
+    # placeholders are the agency's own, so those who may open them see them.
+    def table(agency_type: str) -> dict[str, int]:
+        seen = 200 if agency_type in agency_types else 403
+        return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
+    return table
+
+
 LOG_READERS = {"anonymous": 401, **{r: 200 if r == "auditor" else 403 for r in ROLES}}
 # (without a query the proof API answers an auditor with a 400 problem; everyone else 401)
 API_LOG_READERS = {"anonymous": 401, **{r: 400 if r == "auditor" else 401 for r in ROLES}}
+
+
+def school_page(*roles: str, team: int = 403):
+    # Schools (laget.schools.tests.matrix): a school's pages are for the case roles of a school
+    # (`roles`, default all); the city unit plays the ambulant team and gets `team`; everyone
+    # else 403. The placeholders are the school's own, so its staff see them.
+    def table(agency_type: str) -> dict[str, int]:
+        seen = {AgencyType.SKOLE: 200, AgencyType.BY: team}.get(agency_type, 403)
+        allowed = set(roles) or PERSON_ROLES
+        return {"anonymous": 302,
+                **{r: (seen if r in allowed or agency_type == AgencyType.BY else 403)
+                   if r in PERSON_ROLES else 403 for r in ROLES}}
+    return table
+
+
+def ambulant_board_page(agency_type: str) -> dict[str, int]:
+    # The ambulant team's board: the case roles of the team (the city unit here); else 403.
+    seen = 200 if agency_type == AgencyType.BY else 403
+    return {"anonymous": 302, **{r: seen if r in PERSON_ROLES else 403 for r in ROLES}}
 
 
 def archive_page(agency_type: str) -> dict[str, int]:
@@ -228,11 +267,40 @@ MATRIX = {
     "web:fasttrack_case": ({"case_id": "YOUTHCASE"}, fasttrack_page),
     "web:fasttrack_statistics": ({}, LOGGED_IN),
     "web:fasttrack_statistics_xlsx": ({}, LOGGED_IN),
+    # Reentry (issue 9): see reentry_page; POST-only actions answer 405 to a GET.
+    "web:reentry_home": ({}, reentry_page(HOME_PAGES)),
+    "web:reentry_release_new": ({}, reentry_page(RELEASE_PAGES)),
+    "web:reentry_release": ({"release_id": "RELEASE"}, reentry_page(RELEASE_PAGES)),
+    "web:reentry_handover": ({"release_id": "RELEASE"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:reentry_confirm": ({"release_id": "RELEASE"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:reentry_plan": ({"plan_id": "REENTRYPLAN"}, reentry_page(PLAN_PAGES)),
+    "web:reentry_checklist": ({"plan_id": "REENTRYPLAN"}, POST_ONLY_FOR_CASE_ROLES),
+    "web:reentry_outcome": ({"plan_id": "REENTRYPLAN", "milestone": 3},
+                            reentry_page(PLAN_PAGES)),
+    "web:reentry_messages": ({}, reentry_page(EXCHANGE_PAGES)),
+    "web:reentry_message_new": ({}, reentry_page(EXCHANGE_PAGES)),
+    "web:reentry_message": ({"message_id": "XMESSAGE"}, reentry_page(EXCHANGE_PAGES)),
+    "web:reentry_networks": ({}, reentry_page((AgencyType.POLITI,))),
+    "web:reentry_network_end": ({"affiliation_id": "00000000-0000-0000-0000-000000000000"},
+                                POST_ONLY_FOR_CASE_ROLES),
+    "web:reentry_placements": ({}, reentry_page(RELEASE_PAGES)),
     # Family support: referrals to parent support from the case (as the case page; the
     # placeholder referral is the coordinator's, to another agency's programme), the provider's
     # list for every case role, and outcome figures (aggregates) for every logged-in user;
     # relocation applications only for those who handle them; interpreters on the case as the
     # case page.
+    # schools (issue 10): staff of a school; the team's board; statistics for every user;
+    # the SaLTo coordinators' handovers (their own bydel's rows, empty elsewhere)
+    "web:schools_overview": ({}, school_page(team=302)),
+    "web:schools_incident_create": ({}, school_page()),
+    "web:schools_incident": ({"incident_id": "INCIDENT"}, school_page()),
+    "web:schools_board": ({}, ambulant_board_page),
+    "web:schools_request_create": ({}, school_page("leader")),
+    "web:schools_request": ({"request_id": "AMBREQUEST"}, school_page(team=200)),
+    "web:schools_statistics": ({}, LOGGED_IN),
+    "web:schools_change_create": ({}, school_page("leader")),
+    "web:schools_change": ({"change_id": "SCHOOLCHANGE"}, school_page()),
+    "web:schools_handovers": ({}, only("coordinator", "leader")),
     "web:familysupport_parent_received": ({}, only(*PERSON_ROLES)),
     "web:familysupport_parent_statistics": ({}, LOGGED_IN),
     "web:familysupport_parent_case": (CASE, case_page),
@@ -272,6 +340,13 @@ MATRIX = {
     "web:pathways_offer_hours": ({"offer_id": "OFFER"}, only(*PERSON_ROLES, "admin")),
     "web:pathways_import": ({}, only("admin")),
     "web:pathways_coverage": ({}, LOGGED_IN),
+    # Area analytics (/omrader/): published aggregates with small numbers suppressed, no personal
+    # data — every logged-in user reads the indicators, their XLSX and the bydel fact sheets
+    # (importing and recomputing is `manage.py analytics`, for operations: no page).
+    "web:analytics_index": ({}, LOGGED_IN),
+    "web:analytics_indicator": ({"key": "INDICATOR"}, LOGGED_IN),
+    "web:analytics_indicator_xlsx": ({"key": "INDICATOR"}, LOGGED_IN),
+    "web:analytics_district": ({"code": DISTRICT}, LOGGED_IN),
     "web:pathways_referrals": ({}, only(*PERSON_ROLES)),
     "web:pathways_referral": ({"referral_id": "REFERRAL"}, only(*PERSON_ROLES)),
     "web:pathways_refer": (CASE, case_page),
@@ -575,7 +650,10 @@ def _case_objects(person, memberships: dict) -> dict[str, object]:
                 district_id=DISTRICT, agency=coordinator.agency, created_by=coordinator.user,
                 directory="", zip_name="finnes-ikke.zip", zip_sha256="0" * 64, zip_size=0,
                 case_count=0, document_count=0).pk,
-            **familysupport_objects(case, guardian, memberships)}
+            **familysupport_objects(case, guardian, memberships),
+            **analytics_objects(),
+            **reentry_objects(person, memberships),
+            **schools_objects(person, memberships)}
 
 
 @pytest.mark.django_db
@@ -600,4 +678,63 @@ def test_matrix(agency_type, person, login, rulebook):
             if status != table[who]:
                 failures.append(f"{name} as {who} ({agency_type}): {status}, expected "
                                 f"{table[who]}")
+    assert not failures, "\n".join(failures)
+
+
+# --- own case, another case of the bydel, a case of another bydel --------------------------------
+# The same URLs with the case swapped for one the agency has nothing to do with. The policy: a
+# case-role user who is not on that case's team does not know it exists (404) — except the
+# coordinator and leader of the case's own bydel, who coordinate every case there and see it as
+# they see their own; another bydel's case exists for no one. An object of the matrix's own case
+# (a meeting, an entry, a task …) reached through the other case's URL exists for no one either.
+# What a role or the method refuses before any case is looked up (403 for the roles outside the
+# case work, 405 for a POST-only URL, the login redirect) stays as it is.
+OTHER_DISTRICT = "030112"
+SCOPES = ["other_case", "other_bydel"]
+
+
+def other_table(table: dict[str, int], agency_type: str, scope: str,
+                *, only_case: bool) -> dict[str, int]:
+    sees_bydel = (scope == "other_case" and agency_type == AgencyType.BYDEL and only_case)
+    result = {}
+    for who, own in table.items():
+        kept = who not in PERSON_ROLES or own in (302, 405)
+        if kept or (sees_bydel and who in ("coordinator", "leader")):
+            result[who] = own
+        else:
+            result[who] = 404
+    return result
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("agency_type", [t.value for t in AgencyType])
+def test_matrix_for_a_case_that_is_not_the_agencys(agency_type, scope, person, login, rulebook):
+    district = DISTRICT if agency_type != AgencyType.BY else None
+    agency = AgencyFactory(type=agency_type, district_id=district)
+    clients: dict[str, Client] = {}
+    memberships = {}
+    for role in sorted(PERSON_ROLES):
+        user = UserFactory(password=None)
+        memberships[role] = MembershipFactory(user=user, agency=agency, role=role)
+        clients[role] = login(Client(), user)
+    placeholders = {"PERSON": person.pk, **_case_objects(person, memberships)}
+    where = DISTRICT if scope == "other_case" else OTHER_DISTRICT
+    other = CaseFactory(person=PersonFactory(district_id=where))
+    placeholders["CASE"] = other.pk
+    log.checkpoint()
+    failures, checked = [], 0
+    for name, (kwargs, expected) in MATRIX.items():
+        if kwargs.get("case_id") != "CASE" or name.startswith("api:"):
+            continue
+        url = reverse(name, kwargs={k: placeholders.get(v, v) for k, v in kwargs.items()})
+        own = expected(agency_type) if callable(expected) else expected
+        table = other_table(own, agency_type, scope, only_case=set(kwargs) == {"case_id"})
+        for who, client in clients.items():
+            status = client.get(url).status_code
+            checked += 1
+            if status != table[who]:
+                failures.append(f"{name} as {who} ({agency_type}, {scope}): {status}, "
+                                f"expected {table[who]}")
+    assert checked > 50
     assert not failures, "\n".join(failures)

@@ -115,6 +115,13 @@ def _values(world, name: str) -> list[str]:
         "offer_id": [world["case"].pk], "referral_id": [world["case"].pk],
         "parent_referral_id": [world["case"].pk], "relocation_id": [world["case"].pk],
         "message_id": [world["case"].pk],  # API client tokens only: 401 to a session
+        # reentry (a kriminalomsorg–politi message also has a message_id)
+        "release_id": [world["case"].pk], "plan_id": [world["case"].pk], "milestone": ["3"],
+        "affiliation_id": [world["case"].pk],
+        # schools
+        "incident_id": [world["case"].pk], "change_id": [world["case"].pk],
+        # analytics (an indicator by its key)
+        "key": ["concerns_received"],
     }
     if name not in values:
         pytest.fail(f"the crawl does not know URL parameter {name!r}: add it to _values()")

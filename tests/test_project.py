@@ -101,7 +101,7 @@ def test_demo_data_is_synthetic_deterministic_and_idempotent():
     assert second.created_persons == 0
     assert first.created_cases > 0 and second.created_cases == 0
     assert Person.objects.count() == first.persons == 30
-    assert User.objects.count() == first.users == 43  # 12 per pilot bydel, 7 for the city
+    assert User.objects.count() == first.users == 48  # 13 per pilot bydel, 9 for the city
     assert all(p.is_synthetic for p in Person.objects.all())
     import datetime as dt
 

@@ -151,6 +151,32 @@ class Action(models.TextChoices):
     LIFECYCLE_ARCHIVE_EXPORT = "lifecycle.archive_export", _("Arkivuttrekk (Noark 5) laget")
     LIFECYCLE_ARCHIVE_CASE = "lifecycle.archive_case", _("Sak avlevert i arkivuttrekk")
     LIFECYCLE_ARCHIVE_DOWNLOAD = "lifecycle.archive_download", _("Arkivuttrekk lastet ned")
+    # laget.schools (issue 10)
+    SCHOOLS_IMPORT = "schools.import", _("Skoleregister importert")
+    SCHOOLS_INCIDENT_REPORT = "schools.incident_report", _("Hendelse på skole meldt")
+    SCHOOLS_INCIDENT_VIEW = "schools.incident_view", _("Hendelse på skole vist")
+    SCHOOLS_INCIDENT_LIST = "schools.incident_list", _("Hendelser på skole listet")
+    SCHOOLS_INCIDENT_CLOSE = "schools.incident_close", _("Hendelse på skole lukket")
+    SCHOOLS_AMBULANT = "schools.ambulant", _(
+        "Forespørsel til ambulant team registrert eller endret")
+    SCHOOLS_CHANGE = "schools.change", _(
+        "Tvunget skolebytte foreslått, hørt, vedtatt eller påklaget")
+    SCHOOLS_CHANGE_VIEW = "schools.change_view", _("Tvunget skolebytte vist")
+    # reentry (issue 9): release, NAV's reentry plan, outcomes, the kriminalomsorg–politi exchange
+    REENTRY_RELEASE = "reentry.release", _("Løslatelse registrert eller endret")
+    REENTRY_HANDOVER = "reentry.handover", _("Løslatelse overlevert til NAV")
+    REENTRY_PLAN = "reentry.plan", _("Plan etter løslatelse endret")
+    REENTRY_VIEW = "reentry.view", _("Løslatelse eller plan etter løslatelse vist")
+    REENTRY_LIST = "reentry.list", _("Løslatelser listet")
+    REENTRY_OUTCOME = "reentry.outcome", _("Resultat etter løslatelse registrert")
+    REENTRY_MESSAGE_SEND = "reentry.message_send", _(
+        "Melding mellom kriminalomsorg og politi sendt")
+    REENTRY_MESSAGE_READ = "reentry.message_read", _(
+        "Melding mellom kriminalomsorg og politi lest")
+    REENTRY_NETWORK = "reentry.network", _("Nettverkstilknytning registrert eller avsluttet")
+    REENTRY_PLACEMENT = "reentry.placement", _("Plassering eller overføring i kriminalomsorgen")
+    REENTRY_PLACEMENT_OVERRIDE = "reentry.placement_override", _(
+        "Advarsel ved plassering overstyrt")
 
 
 class Outcome(models.TextChoices):

@@ -15,11 +15,14 @@ from laget.areas.models import District, Subdistrict
 from laget.audit.actions import Action, Purpose
 from laget.audit.services import audit_record
 from laget.demo import names
+from laget.demo.analytics import build_analytics
 from laget.demo.cases import build_cases
 from laget.demo.familysupport import build_familysupport
 from laget.demo.intensive import build_intensive
 from laget.demo.mentors import build_mentors
 from laget.demo.pathways import build_pathways
+from laget.demo.reentry import build_reentry
+from laget.demo.schools import build_schools
 from laget.demo.workflow import build_workflow
 from laget.people import services as people_services
 from laget.people.identifiers import synthetic_national_id
@@ -98,6 +101,8 @@ def _agencies() -> dict[str, Agency]:
         "by-salto": ("Velferdsetaten, SaLTo-sekretariatet", AgencyType.BY),
         "by-analyse": ("Byrådsavdeling for finans, analyse", AgencyType.BY),
         "by-kontroll": ("Kommunerevisjonen", AgencyType.BY),
+        # schools: the city-wide ambulant team (settings.LAGET_AMBULANT_TEAM_AGENCY)
+        "oslo-ambulant-team": ("Ambulant team mot mobbing, vold og trusler", AgencyType.BY),
     }
     for code, (name, kind) in city.items():
         agencies[code] = _agency(code, name, kind, None)
@@ -115,6 +120,7 @@ PER_DISTRICT_STAFF = [
     ("fritid", "Frank", "Fritidsleder", Role.CASEWORKER, "fritid-{slug}"),
     ("skole", "Sara", "Rådgiver", Role.CASEWORKER, "skole-{slug}-1"),
     ("rektor", "Rolf", "Rektor", Role.LEADER, "skole-{slug}-2"),
+    ("laerer", "Live", "Lærer", Role.CASEWORKER, "skole-{slug}-2"),
     ("politi", "Petter", "Politi", Role.CASEWORKER, "politi-{slug}"),
     ("politileder", "Pia", "Politileder", Role.LEADER, "politi-{slug}"),
     ("patale", "Paula", "Påtalejurist", Role.PROSECUTOR, "politi-{slug}"),
@@ -127,6 +133,8 @@ CITY_STAFF = [
     ("analytiker", "Anita", "Analytiker", Role.ANALYST, "by-analyse"),
     ("revisor", "Reidar", "Revisor", Role.AUDITOR, "by-kontroll"),
     ("admin", "Ada", "Administrator", Role.ADMIN, "by-salto"),
+    ("ambulant.leder", "Amalie", "Teamleder", Role.LEADER, "oslo-ambulant-team"),
+    ("ambulant", "Ali", "Ambulant team", Role.CASEWORKER, "oslo-ambulant-team"),
 ]
 
 
@@ -239,6 +247,9 @@ def build_demo(*, seed: int = 2026, persons: int = 300) -> DemoSummary:
     build_pathways(districts=PILOT_DISTRICTS)
     build_mentors(districts=PILOT_DISTRICTS)
     build_familysupport(districts=PILOT_DISTRICTS)
+    build_schools(districts=PILOT_DISTRICTS)
+    build_reentry(districts=PILOT_DISTRICTS)
+    build_analytics()  # last: it counts what the others made
     if summary.created_persons:
         audit_record(
             action=Action.DEMO_SEED, actor=None, purpose=Purpose.REGISTRERING,

@@ -227,6 +227,35 @@ def choropleth(
     return spec
 
 
+def line_chart(
+    rows: Iterable[Mapping[str, Any]],
+    x: str,
+    y: str,
+    *,
+    x_title: str,
+    y_title: str,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """A time series: `x` a period label in order ("jan 2026"), `y` a number or None where no
+    figure is shown (a gap in the line, empty in the table). Points are marked, so that a
+    single figure between gaps still shows."""
+    values: list[dict[str, Any]] = []
+    for row in rows:
+        number = row.get(y)
+        values.append({x: str(row[x]), y: None if number is None else _number(number, y)})
+    columns = [_column(x, x_title), _column(y, y_title, numeric=True)]
+    spec = _spec(values, columns, note=note)
+    spec.update({
+        "height": 280,
+        "mark": {"type": "line", "point": True, "color": OSLO_WARM_BLUE, "strokeWidth": 2},
+        "encoding": {
+            "x": {"field": x, "type": "ordinal", "title": x_title, "sort": None},
+            "y": {"field": y, "type": "quantitative", "title": y_title},
+        },
+    })
+    return spec
+
+
 def table_of(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The fallback table of a spec these builders made: its column headings, its rows (each
     a list of cells `{value, numeric}` in column order) and the note under it."""

@@ -3,6 +3,7 @@
 import sys
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -73,6 +74,9 @@ PERSON_ACTIONS = [
 ]
 DISTRICT_ACTION = Action(_("Bydeler"), _("Oslos bydeler med befolkning etter alder."),
                          "web:district_list")
+ANALYTICS_ACTION = Action(_("Områdeanalyse"), _("Indikatorer per bydel og delbydel med kart, "
+                                               "tidsserier og faktaark, små tall skjult."),
+                          "web:analytics_index")
 CASE_ACTIONS = [
     Action(_("Mine saker"), _("Sakene der du er med i teamet, med opplysningene du har grunnlag "
                               "for å se."), "web:case_list"),
@@ -128,9 +132,9 @@ ROLE_ACTIONS: dict[str, list[Action]] = {
                                                 "åpnet med nødtilgang."),
                "web:emergency_review_list"),
         WITHHOLDING_ACTION,
-        *CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION,
+        *CASE_ACTIONS, *PERSON_ACTIONS, DISTRICT_ACTION, ANALYTICS_ACTION,
     ],
-    Role.ANALYST: [DISTRICT_ACTION],
+    Role.ANALYST: [ANALYTICS_ACTION, DISTRICT_ACTION],
     Role.AUDITOR: [
         Action(_("Hendelseslogg"), _("Søk i loggen over innlogginger og bruk av "
                                      "personopplysninger."), "audit:event_list"),
@@ -159,6 +163,30 @@ ROLE_ACTIONS: dict[str, list[Action]] = {
     ],
 }
 
+#: reentry (issue 9): the one entry per agency type whose case roles use it
+REENTRY_ACTIONS = {
+    AgencyType.KRIMINALOMSORG: Action(
+        _("Løslatelser og plasseringer"), _("Meld løslatelser til NAV minst åtte uker før, "
+                                             "plasser innsatte og utveksle meldinger med "
+                                             "politiet."), "web:reentry_home"),
+    AgencyType.NAV: Action(
+        _("Oppfølging etter løslatelse"), _("Planene kriminalomsorgen har overlevert, med "
+                                            "sjekkliste, varsler og resultater."),
+        "web:reentry_home"),
+    AgencyType.POLITI: Action(
+        _("Kriminalomsorg og politi"), _("Meldinger med kriminalomsorgen og registrering av "
+                                         "nettverkstilknytning."), "web:reentry_home"),
+}
+
+#: schools (issue 10): a school's staff, the ambulant team, the bydel's SaLTo coordinators
+SCHOOL_ACTION = Action(_("Skolen"), _("Hendelser, aktivitetsplaner, det ambulante teamet og "
+                                      "tvunget skolebytte."), "web:schools_overview")
+AMBULANT_ACTION = Action(_("Ambulant team"), _("Forespørsler fra skolene etter hastegrad og "
+                                               "ventetid."), "web:schools_board")
+SCHOOL_HANDOVER_ACTION = Action(_("Skolebytter i åpne saker"), _(
+    "Elever med åpen sak som skal bytte skole: legg den nye skolens kontaktperson til i "
+    "teamet."), "web:schools_handovers")
+
 
 @actor_required()
 def start(request: HttpRequest, actor: Actor) -> HttpResponse:
@@ -169,6 +197,17 @@ def start(request: HttpRequest, actor: Actor) -> HttpResponse:
     if (membership and membership.agency.type in FASTTRACK_AGENCY_TYPES
             and actor.role in CASE_ROLES):
         actions = [FASTTRACK_LIST, *actions]
+    if (membership and membership.agency.type in REENTRY_ACTIONS
+            and actor.role in CASE_ROLES):
+        actions = [REENTRY_ACTIONS[membership.agency.type], *actions]
+    if membership and actor.role in CASE_ROLES:
+        if membership.agency.type == AgencyType.SKOLE:
+            actions = [SCHOOL_ACTION, *actions]
+        elif membership.agency.code == settings.LAGET_AMBULANT_TEAM_AGENCY:
+            actions = [AMBULANT_ACTION, *actions]
+        elif membership.agency.type == AgencyType.BYDEL and actor.role in (Role.COORDINATOR,
+                                                                          Role.LEADER):
+            actions = [*actions, SCHOOL_HANDOVER_ACTION]
     if membership and barnevern.is_barnevern(actor):
         waiting = barnevern.unreceived_count_for(actor=actor)
         actions = [Action(

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SchoolsConfig(AppConfig):
+    name = "laget.schools"
+    label = "schools"
+    verbose_name = "Skoler"
