@@ -40,7 +40,14 @@ from benchenv import django_setup  # noqa: E402
 
 django_setup()
 
-from benchlib import ensure_scale_seed, git_commit, machine, merge_results  # noqa: E402
+from benchlib import (  # noqa: E402
+    add_scale_arguments,
+    ensure_scale_seed,
+    git_commit,
+    machine,
+    merge_results,
+    scale_size,
+)
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -50,7 +57,7 @@ from laget.accounts.middleware import ACTIVE_MEMBERSHIP_SESSION_KEY  # noqa: E40
 from laget.accounts.models import AgencyType, Membership, Role  # noqa: E402
 from laget.accounts.services import totp_device_set  # noqa: E402
 from laget.core import clock  # noqa: E402
-from laget.demo.scale import CODE_PREFIX, FULL, ScaleSize  # noqa: E402
+from laget.demo.scale import CODE_PREFIX  # noqa: E402
 from laget.records.models import OPEN_STATUSES, TeamMember  # noqa: E402
 
 
@@ -129,11 +136,7 @@ def main() -> None:
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--cases-each", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--persons", type=int, default=FULL.persons)
-    parser.add_argument("--entries", type=int, default=FULL.entries)
-    parser.add_argument("--users", type=int, default=FULL.users)
-    parser.add_argument("--districts", type=int, default=FULL.districts)
+    add_scale_arguments(parser)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -141,8 +144,7 @@ def main() -> None:
     if settings.DEBUG:
         raise SystemExit("bench: DEBUG is on; run with DEBUG=0 (scripts/bench.sh does)")
 
-    size = ScaleSize(persons=args.persons, entries=args.entries, users=args.users,
-                     districts=args.districts)
+    size = scale_size(args)
     ensure_scale_seed(size, args.seed, workflow=True)
     chosen = staff(args.load_users, args.cases_each)
     if len(chosen) < args.load_users:

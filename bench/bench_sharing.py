@@ -36,10 +36,12 @@ from benchenv import django_setup  # noqa: E402
 django_setup()
 
 from benchlib import (  # noqa: E402
+    add_scale_arguments,
     ensure_scale_seed,
     git_commit,
     machine,
     merge_results,
+    scale_size,
     summary,
 )
 from django.conf import settings  # noqa: E402
@@ -52,7 +54,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from laget.accounts.actor import Actor  # noqa: E402
 from laget.accounts.models import Membership, Role  # noqa: E402
 from laget.audit.actions import Purpose  # noqa: E402
-from laget.demo.scale import CODE_PREFIX, FULL, ScaleSize  # noqa: E402
+from laget.demo.scale import CODE_PREFIX  # noqa: E402
 from laget.people.models import Person  # noqa: E402
 from laget.records.access import entries_opened  # noqa: E402
 from laget.records.models import Case, Entry, TeamMember  # noqa: E402
@@ -321,19 +323,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--caseworkers", type=int, default=40)
     parser.add_argument("--purpose", default=Purpose.OPPFOLGING)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--persons", type=int, default=FULL.persons)
-    parser.add_argument("--entries", type=int, default=FULL.entries)
-    parser.add_argument("--users", type=int, default=FULL.users)
-    parser.add_argument("--districts", type=int, default=FULL.districts)
+    add_scale_arguments(parser)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--plans", default=str(ROOT / "bench" / "plans"))
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench: the sharing benchmark runs on PostgreSQL (set DATABASE_URL)")
 
-    size = ScaleSize(persons=args.persons, entries=args.entries, users=args.users,
-                     districts=args.districts)
+    size = scale_size(args)
     ensure_scale_seed(size, args.seed)
     # Measure the rulebook as shipped now (a no-op when the seed loaded this very file).
     rulebook_load(text=DEFAULT_RULEBOOK.read_text(encoding="utf-8"),

@@ -40,10 +40,12 @@ from benchenv import django_setup  # noqa: E402
 django_setup()
 
 from benchlib import (  # noqa: E402
+    add_scale_arguments,
     ensure_scale_seed,
     git_commit,
     machine,
     merge_results,
+    scale_size,
     summary,
 )
 from django.conf import settings  # noqa: E402
@@ -68,8 +70,6 @@ from laget.cases.models import (  # noqa: E402
 from laget.core import clock  # noqa: E402
 from laget.demo.scale import (  # noqa: E402
     CODE_PREFIX,
-    FULL,
-    ScaleSize,
 )
 from laget.people.models import Person  # noqa: E402
 from laget.records.access import entries_opened  # noqa: E402
@@ -312,11 +312,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--cases", type=int, default=50,
                         help="how many of the coordinator's cases the case page rotates over")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--persons", type=int, default=FULL.persons)
-    parser.add_argument("--entries", type=int, default=FULL.entries)
-    parser.add_argument("--users", type=int, default=FULL.users)
-    parser.add_argument("--districts", type=int, default=FULL.districts)
+    add_scale_arguments(parser)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--plans", default=str(ROOT / "bench" / "plans" / "web"))
     args = parser.parse_args()
@@ -325,8 +321,7 @@ def main() -> None:
     if settings.DEBUG:
         raise SystemExit("bench: DEBUG is on; run with DEBUG=0 (scripts/bench.sh does)")
 
-    size = ScaleSize(persons=args.persons, entries=args.entries, users=args.users,
-                     districts=args.districts)
+    size = scale_size(args)
     ensure_scale_seed(size, args.seed, workflow=True)
     ranked = coordinators_by_load()
     if not ranked:

@@ -71,6 +71,24 @@ def summary(values: list[float]) -> dict[str, float]:
             "mean_ms": round(statistics.fmean(values), 3), "max_ms": round(max(values), 3)}
 
 
+def add_scale_arguments(parser: Any) -> None:
+    """The `seed_scale` size a benchmark runs at (the full city by default) and its seed."""
+    from laget.demo.scale import FULL
+
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--persons", type=int, default=FULL.persons)
+    parser.add_argument("--entries", type=int, default=FULL.entries)
+    parser.add_argument("--users", type=int, default=FULL.users)
+    parser.add_argument("--districts", type=int, default=FULL.districts)
+
+
+def scale_size(args: Any) -> Any:
+    from laget.demo.scale import ScaleSize
+
+    return ScaleSize(persons=args.persons, entries=args.entries, users=args.users,
+                     districts=args.districts)
+
+
 def ensure_scale_seed(size: Any, seed: int, *, workflow: bool = False) -> None:
     """The `seed_scale` data at `size` (and with `workflow`, the cases' workflow), made when
     missing; a seed of other sizes stops the benchmark with a line saying so."""

@@ -4,16 +4,12 @@ is printed once, when issued. Exit code 2 and one line on stderr on bad input.""
 import uuid
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from laget.accounts.models import Agency
 from laget.apiclients import services
 from laget.apiclients.models import ApiClient, ApiToken, Scope
-from laget.core.errors import DomainError
-
-
-class BadInput(Exception):
-    pass
+from laget.core.commands import BadInput, VerbCommand
 
 
 def _client(value: str) -> ApiClient:
@@ -24,7 +20,7 @@ def _client(value: str) -> ApiClient:
         raise BadInput(f"no API client with id {value!r}") from None
 
 
-class Command(BaseCommand):
+class Command(VerbCommand):
     help = ("API clients of agencies and their bearer tokens. `create AGENCY_CODE NAME --scope "
             "S …` prints the client's id; `token CLIENT_ID [--days N] [--rotate [--grace-hours "
             "H]]` prints a new token once; `revoke PREFIX`; `deactivate CLIENT_ID`; `list`. "
@@ -46,13 +42,6 @@ class Command(BaseCommand):
         deactivate = sub.add_parser("deactivate")
         deactivate.add_argument("client")
         sub.add_parser("list")
-
-    def handle(self, *args: Any, verb: str, **options: Any) -> None:
-        try:
-            getattr(self, f"_{verb}")(**options)
-        except (BadInput, DomainError) as error:
-            self.stderr.write(str(getattr(error, "message", error)))
-            raise SystemExit(2) from None
 
     def _create(self, *, agency: str, name: str, scopes: list[str], **_: Any) -> None:
         found = Agency.objects.filter(code=agency).first()

@@ -5,18 +5,14 @@ and one line on stderr on bad input."""
 import uuid
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db.models import Count, Q
 
 from laget.accounts.models import Agency
-from laget.core.errors import DomainError
+from laget.core.commands import BadInput, VerbCommand
 from laget.notify import webhooks
 from laget.notify.channels import WEBHOOK_PREFIX
 from laget.notify.models import Message, MessageStatus, WebhookEndpoint, WebhookEvent
-
-
-class BadInput(Exception):
-    pass
 
 
 def _endpoint(value: str) -> WebhookEndpoint:
@@ -26,7 +22,7 @@ def _endpoint(value: str) -> WebhookEndpoint:
         raise BadInput(f"no webhook endpoint with id {value!r}") from None
 
 
-class Command(BaseCommand):
+class Command(VerbCommand):
     help = ("Webhook endpoints of agencies' systems. `add AGENCY_CODE URL --event E …` prints the "
             "endpoint's id and secret; `rotate ID [--grace-hours H]` prints the new secret (the "
             "old one signs too for H hours); `remove ID`; `list`. "
@@ -44,13 +40,6 @@ class Command(BaseCommand):
         remove = sub.add_parser("remove")
         remove.add_argument("endpoint")
         sub.add_parser("list")
-
-    def handle(self, *args: Any, verb: str, **options: Any) -> None:
-        try:
-            getattr(self, f"_{verb}")(**options)
-        except (BadInput, DomainError) as error:
-            self.stderr.write(str(getattr(error, "message", error)))
-            raise SystemExit(2) from None
 
     def _add(self, *, agency: str, url: str, events: list[str], **_: Any) -> None:
         found = Agency.objects.filter(code=agency).first()
