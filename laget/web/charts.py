@@ -237,13 +237,16 @@ def line_chart(
     note: str | None = None,
 ) -> dict[str, Any]:
     """A time series: `x` a period label in order ("jan 2026"), `y` a number or None where no
-    figure is shown (a gap in the line, empty in the table). Points are marked, so that a
-    single figure between gaps still shows."""
+    figure is shown — a gap in the line, and in the table the row's `shown` text («<5»,
+    «skjult») or «–». Points are marked, so that a single figure between gaps still shows."""
     values: list[dict[str, Any]] = []
+    in_table = f"{y}_shown"
     for row in rows:
         number = row.get(y)
-        values.append({x: str(row[x]), y: None if number is None else _number(number, y)})
-    columns = [_column(x, x_title), _column(y, y_title, numeric=True)]
+        value = None if number is None else _number(number, y)
+        values.append({x: str(row[x]), y: value,
+                       in_table: value if value is not None else (row.get("shown") or "–")})
+    columns = [_column(x, x_title), _column(in_table, y_title, numeric=True)]
     spec = _spec(values, columns, note=note)
     spec.update({
         "height": 280,

@@ -121,6 +121,8 @@ def test_district_fact_sheet(client, figures):
     assert page.status_code == 200
     assert "Faktaark: Stovner" in html
     assert "&lt;5" in html and "61" in html and "syntetisk" in html
+    # the time series' tables show what the tables show, never a bare None
+    assert "None" not in html
     assert "Haugen" in html
     assert missing.status_code == 404
 

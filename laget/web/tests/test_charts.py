@@ -15,7 +15,13 @@ from django.contrib.staticfiles import finders
 from django.template import Context, Template
 from django.utils import translation
 
-from laget.web.charts import CATEGORY_COLOURS, bar_chart, horizontal_timeline, table_of
+from laget.web.charts import (
+    CATEGORY_COLOURS,
+    bar_chart,
+    horizontal_timeline,
+    line_chart,
+    table_of,
+)
 
 # The properties a single-view or layered Vega-Lite spec may have at its top level
 # (TopLevelUnitSpec / TopLevelLayerSpec in vega-lite's schema).
@@ -200,3 +206,14 @@ def test_the_vega_packages_are_pinned_with_their_licences():
     text = Path(interpreter).read_text()
     assert "vega.expressionInterpreter = expression;" in text
     assert not re.search(r"^(import|export) ", text, re.M)  # a classic script, not a module
+
+
+def test_a_line_chart_leaves_a_gap_where_the_table_says_why():
+    spec = line_chart([{"period": "jan 2026", "value": 7, "shown": "7"},
+                       {"period": "feb 2026", "value": None, "shown": "<5"},
+                       {"period": "mar 2026", "value": None}],
+                      "period", "value", x_title="Periode", y_title="Antall")
+    assert [v["value"] for v in spec["data"]["values"]] == [7, None, None]
+    table = table_of(spec)
+    assert [row[1]["value"] for row in table["rows"]] == [7, "<5", "–"]
+    assert spec["encoding"]["y"]["field"] == "value"

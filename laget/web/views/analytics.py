@@ -45,7 +45,8 @@ def _series(table: publish.Table, code: str | None, title: str) -> dict:
         (cells for area, cells in table.rows() if (area.code if area else None) == code),
         []), strict=False))
     return charts.line_chart(
-        [{"period": label, "value": cells[period].value if period in cells else None}
+        [{"period": label, "value": cells[period].value if period in cells else None,
+          "shown": cells[period].display if period in cells else ""}
          for period, label in zip(table.periods, table.period_labels, strict=True)],
         "period", "value", x_title=_("Periode"), y_title=title,
         note=_("Skjulte tall («<5», «skjult») er tomme i linjen."))
