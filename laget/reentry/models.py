@@ -4,6 +4,8 @@ messages between kriminalomsorgen and the police; the police's registrations of 
 affiliation (police intelligence) and kriminalomsorgen's placements, which are checked against
 them."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -92,6 +94,14 @@ class ReentryPlan(BaseModel):
     class Meta:
         verbose_name = _("plan etter løslatelse")
         verbose_name_plural = _("planer etter løslatelse")
+
+    @property
+    def linked_case_id(self) -> uuid.UUID | None:
+        """The SaLTo case the plan is linked to: the open case found at the handover, or the case
+        the bydel's coordinator opened from the handover's concern since."""
+        if self.salto_case_id:
+            return self.salto_case_id
+        return self.salto_concern.case_id if self.salto_concern_id else None
 
 
 class Milestone(models.IntegerChoices):

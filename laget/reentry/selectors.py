@@ -126,7 +126,8 @@ def plans_for_nav(*, actor: Actor) -> list[PlanRow]:
 def plan_get_for(*, actor: Actor, plan_id: uuid.UUID) -> PlanRow:
     plan = (ReentryPlan.objects.select_related(
         "release", "release__person", "release__unit", "release__district", "nav_office",
-        "owner", "salto_case").prefetch_related("outcomes").filter(pk=plan_id).first())
+        "owner", "salto_case", "salto_concern").prefetch_related("outcomes")
+        .filter(pk=plan_id).first())
     if plan is None or not access.is_nav(actor) or plan.nav_office != actor.agency:
         raise _denied(actor, plan_id)
     audit_record(action=Action.REENTRY_VIEW, actor=actor, obj=plan,

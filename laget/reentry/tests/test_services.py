@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from laget.audit.models import AuditEvent
+from laget.cases.concerns import concern_case_open
 from laget.cases.models import Concern
 from laget.cases.services import case_open
 from laget.core import clock
@@ -44,6 +45,11 @@ def test_release_flow_to_the_twelve_month_outcome(scene):
         # in SaLTo's range without a case: a concern to the bydel's coordinator
         concern = Concern.objects.get(pk=plan.salto_concern_id)
         assert concern.district_id == "030111" and concern.person == person
+        assert plan.linked_case_id is None
+        # the coordinator opens the SaLTo case from it: the plan is linked to that case
+        case = concern_case_open(actor=scene.coordinator, concern=concern, person=person)
+        plan.refresh_from_db()
+        assert plan.linked_case_id == case.pk
         assert Message.objects.filter(idempotency_key=f"reentry:handover:{plan.pk}").exists()
         services.plan_update(actor=scene.nav, plan=plan, data={
             "work": "Sommerjobb via NAV", "first_day_contact": "Veileder Hansen",
