@@ -1,6 +1,7 @@
 """What Laget's management commands share: bad input ends a command with exit code 2 and one line
 on stderr, and nothing written."""
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ class VerbCommand(BaseCommand):
             fail(self, str(getattr(error, "message", error)))
 
 
-class FileImportCommand(BaseCommand):
+class FileImportCommand(BaseCommand, ABC):
     """`manage.py NAME FILE`: the file read as UTF-8 and its text handed to `import_text`, all or
     nothing; an unreadable file or one of the importer's `errors` ends it with exit code 2 and
     one line. The import's summary is printed."""
@@ -40,8 +41,9 @@ class FileImportCommand(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
 
+    @abstractmethod
     def import_text(self, *, text: str, file_name: str) -> object:
-        raise NotImplementedError
+        """Import the file's text (all or nothing) and return a printable summary."""
 
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
         try:

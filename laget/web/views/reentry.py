@@ -175,16 +175,23 @@ def plan_detail(request: HttpRequest, actor: Actor, plan_id: uuid.UUID) -> HttpR
     row = _plan(actor, plan_id)
     if request.method == "POST":
         form = PlanForm(request.POST, instance=copy(row.plan))
-        if form.is_valid():
-            try:
-                services.plan_update(actor=actor, plan=row.plan, data=form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Planen er lagret."))
-                return redirect("web:reentry_plan", plan_id=plan_id)
-        return _render_plan(request, row, plan_form=form)
+        return (_plan_save(request, actor, row, form, _("Planen er lagret."))
+                or _render_plan(request, row, plan_form=form))
     return _render_plan(request, row)
+
+
+def _plan_save(request: HttpRequest, actor: Actor, row, form, done: str) -> HttpResponse | None:
+    """Save the plan from a bound form (the plan's texts or its checklist): a redirect to the
+    plan when saved, else None with the errors on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        services.plan_update(actor=actor, plan=row.plan, data=form.cleaned_data)
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return None
+    messages.success(request, done)
+    return redirect("web:reentry_plan", plan_id=row.plan.pk)
 
 
 @actor_required(CASE_ROLES)
@@ -192,15 +199,8 @@ def plan_detail(request: HttpRequest, actor: Actor, plan_id: uuid.UUID) -> HttpR
 def plan_checklist(request: HttpRequest, actor: Actor, plan_id: uuid.UUID) -> HttpResponse:
     row = _plan(actor, plan_id)
     form = ChecklistForm(request.POST, instance=copy(row.plan))
-    if form.is_valid():
-        try:
-            services.plan_update(actor=actor, plan=row.plan, data=form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Sjekklisten er lagret."))
-            return redirect("web:reentry_plan", plan_id=plan_id)
-    return _render_plan(request, row, checklist_form=form)
+    return (_plan_save(request, actor, row, form, _("Sjekklisten er lagret."))
+            or _render_plan(request, row, checklist_form=form))
 
 
 @actor_required(CASE_ROLES)
