@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "laget.reentry",
     "laget.schools",
     "laget.lifecycle",
+    "laget.rectification",
     "laget.family",
     "laget.analytics",
     "laget.web",
@@ -74,9 +75,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz, /metrics: answered before everything else (laget.web.probes)
+    "laget.web.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "laget.core.middleware.RequestContextMiddleware",
+    "laget.core.requestlog.RequestLogMiddleware",  # one line per request, by route name
+    "laget.web.metrics.RequestMetricsMiddleware",  # latency histogram, by route name
     "laget.api.middleware.ProblemMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -315,6 +320,8 @@ LAGET_PERIODIC_TASKS = {
     # Area analytics: the indicators computed from Laget's own data, nightly.
     "analytics_recompute": {"task": "laget.analytics.compute.recompute_indicators",
                             "every": 24 * 3600},
+    # Retention: what is due for erasure, for the owning bydel leader to confirm (issue 15).
+    "find_due_erasures": {"task": "laget.lifecycle.tasks.find_due_erasures", "every": 24 * 3600},
 }
 LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 14)
 
@@ -525,11 +532,29 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 TEST_NON_SERIALIZED_APPS = ["laget.records"]
 
 
+# Operations (docs/DEPLOYMENT.md): /readyz answers 503 while more audit events wait for the
+# sequencer than LAGET_READY_MAX_SEQUENCER_LAG, or the oldest has waited longer than
+# LAGET_READY_MAX_SEQUENCER_AGE_SECONDS, or more outbox messages are overdue (queued and due more
+# than LAGET_READY_OUTBOX_OVERDUE_SECONDS ago) than LAGET_READY_MAX_OUTBOX_BACKLOG; 0 switches a
+# check off. /metrics answers the loopback (without a proxy's forwarding headers) unless
+# LAGET_METRICS_LOOPBACK is off, and anyone sending `Authorization: Bearer LAGET_METRICS_TOKEN`.
+LAGET_METRICS_TOKEN = env_str("LAGET_METRICS_TOKEN", "")
+LAGET_METRICS_LOOPBACK = env_bool("LAGET_METRICS_LOOPBACK", True)
+LAGET_READY_MAX_SEQUENCER_LAG = env_int("LAGET_READY_MAX_SEQUENCER_LAG", 10_000)
+LAGET_READY_MAX_SEQUENCER_AGE_SECONDS = env_int("LAGET_READY_MAX_SEQUENCER_AGE_SECONDS", 300)
+LAGET_READY_MAX_OUTBOX_BACKLOG = env_int("LAGET_READY_MAX_OUTBOX_BACKLOG", 100)
+LAGET_READY_OUTBOX_OVERDUE_SECONDS = env_int("LAGET_READY_OUTBOX_OVERDUE_SECONDS", 600)
+# Log lines as text (plain) or one JSON object a line (json: laget.core.jsonlog) for a shipper.
+LAGET_LOG_FORMAT = env_str("LAGET_LOG_FORMAT", "plain")
+if LAGET_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LAGET_LOG_FORMAT must be plain or json.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "json": {"()": "laget.core.jsonlog.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LAGET_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines carry only the path; Laget keeps personal data out of paths.

@@ -17,6 +17,7 @@ from laget.family.models import FamilyMessage
 from laget.mentors.models import Application, Programme
 from laget.people.tests.factories import GuardianFactory, PersonFactory
 from laget.records.services import case_open, team_member_add
+from laget.rectification.models import RectificationRequest, RequestedEntry
 from laget.sharing import services
 from laget.sharing.selectors import case_entries_for
 from laget.sharing.services import NewAttachment
@@ -80,13 +81,20 @@ def world(make_member, rulebook):
     # the family's message to the coordinator is for the bydel's coordinator alone
     FamilyMessage.objects.create(case=case, author_kind="family", text=f"{CANARY} fra familien",
                                  details={"citizen": "guardian", "guardian": str(guardian.pk)})
+    # a request for rectification of the school's entry is for the school (and its registrar)
+    rectification = RectificationRequest.objects.create(
+        kind="correction", person=person, case=case, agency=writers["skole"].agency,
+        channel="staff", requested_by="self", registered_by=writers["skole"].user,
+        registered_by_agency=writers["skole"].agency, what_is_wrong=f"{CANARY} er feil",
+        should_say=f"{CANARY} rettet", received_at=clock.now(), deadline=clock.today())
+    RequestedEntry.objects.create(request=rectification, entry_id=entries[3].pk)
     # the police officer has no basis for any of it (production: unreviewed rules need consent)
     _, shown = case_entries_for(actor=police_actor, case=case, purpose="forebygging")
     assert all(CANARY not in s.entry.text for s in shown)
     member = case.team.get(user=police)
     return {"police": police, "school": writers["skole"].user, "case": case, "person": person,
             "entries": entries, "attachments": attachments, "consent": consent, "member": member,
-            "guardian": guardian, "application": application}
+            "guardian": guardian, "application": application, "rectification": rectification}
 
 
 def _values(world, name: str) -> list[str]:
@@ -108,6 +116,7 @@ def _values(world, name: str) -> list[str]:
         "request_id": [world["case"].pk],
         "proposal_id": [world["case"].pk],
         "extract_id": [world["case"].pk],
+        "candidate_id": [world["case"].pk], "hold_id": [world["case"].pk],
         "programme_id": [world["application"].programme_id],
         "application_id": [world["application"].pk],
         "mentor_id": [world["case"].pk],
@@ -120,8 +129,13 @@ def _values(world, name: str) -> list[str]:
         "affiliation_id": [world["case"].pk],
         # schools
         "incident_id": [world["case"].pk], "change_id": [world["case"].pk],
-        # analytics (an indicator by its key)
-        "key": ["concerns_received"],
+        # rectification and objection
+        "rectification_id": [world["rectification"].pk],
+        # analytics (an indicator by its key; an evaluated measure by its key)
+        "key": ["concerns_received", "intensiv"],
+        # analytics: områdesatsinger, commitments, development plans
+        "area_programme_id": [world["case"].pk], "commitment_id": [world["case"].pk],
+        "devplan_id": [world["case"].pk],
     }
     if name not in values:
         pytest.fail(f"the crawl does not know URL parameter {name!r}: add it to _values()")

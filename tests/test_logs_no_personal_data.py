@@ -3,9 +3,11 @@ do representative work — a police registration whose guardian SMS goes out thr
 gateway on loopback, a concern, a case page, a person search, failed logins (one with a
 fødselsnummer typed as the user name) and a page that does not exist — is captured at DEBUG on
 every logger, and none of the synthetic fødselsnumre, names or phone numbers appears in a
-message, its arguments or a traceback."""
+message, its arguments or a traceback, nor in the lines the JSON format (LAGET_LOG_FORMAT=json)
+makes of them; the request log's lines name routes, not paths."""
 
 import datetime as dt
+import json
 import logging
 
 import pytest
@@ -18,6 +20,7 @@ from laget.accounts.models import AgencyType
 from laget.accounts.tests.factories import AgencyFactory
 from laget.areas.models import Subdistrict
 from laget.core import clock
+from laget.core.jsonlog import JsonFormatter
 from laget.notify.models import Message, MessageStatus
 from laget.notify.services import deliver_due
 from laget.notify.tests.conftest import sms_gateway  # noqa: F401  (fixture)
@@ -157,6 +160,17 @@ def test_a_working_day_leaves_no_personal_data_in_the_logs(
 
     texts = captured.texts()
     assert texts, "the flows wrote no log records at all: the capture is not working"
+    # the same records as LAGET_LOG_FORMAT=json writes them
+    lines = [JsonFormatter().format(record) for record in captured.records]
     leaks = [(secret, text[max(0, text.index(secret) - 300):text.index(secret) + 100])
-             for text in texts for secret in secrets if secret in text]
+             for text in texts + lines for secret in secrets if secret in text]
     assert not leaks, "\n\n".join(f"{secret}: …{around}…" for secret, around in leaks)
+
+    # the request log names routes, never paths (which hold ids) or query strings
+    requests = [line for line in map(json.loads, lines) if line["logger"] == "laget.request"]
+    assert {"web:police_create", "web:case_detail", "web:case_search", "accounts:login",
+            "unmatched"} <= {line["route"] for line in requests}
+    assert all(line["request_id"] and line["status"] and "duration_ms" in line
+               for line in requests)
+    ids = [str(case.pk), str(registration.pk), "/saker/", "finnes-ikke"]
+    assert not [text for text in map(json.dumps, requests) if any(i in text for i in ids)]

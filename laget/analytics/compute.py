@@ -170,6 +170,8 @@ def recompute(*, months: list[dt.date] | None = None) -> dict[str, int]:
         indicators["fasttrack_offence_to_charge_days"], years,
         {key: _median(h) for key, h in histogram.items()})
 
+    written.update(_recompute_evaluation_figures(indicators, months, years, start, end))
+
     # Coverage is of the catalogue as it is now: stored for this month only.
     this_month = month_start(clock.today())
     if this_month in months:
@@ -180,6 +182,83 @@ def recompute(*, months: list[dt.date] | None = None) -> dict[str, int]:
                     Decimal(str(row["rate"])).quantize(Decimal("0.001")),
                     int(str(row["denominator"])))
                 for row in coverage_rows(measure) if row["rate"] is not None})
+    return written
+
+
+def _recompute_evaluation_figures(indicators: Mapping[str, Indicator], months: list[dt.date],
+                                  years: list[dt.date], start: dt.datetime,
+                                  end: dt.datetime) -> dict[str, int]:
+    """Issue 11's figures: the ambulant team's response time (the rules of
+    `laget.schools.selectors.response_stats`: request to arrival in whole minutes, by the Oslo
+    month of the request, a median only for LAGET_SCHOOL_STATS_MIN_GROUP requests or more),
+    the fast track's calendar days per stage (`fasttrack.deadlines.STAGES`, by the year the
+    stage ended) and reentry outcomes (`reentry.Outcome` at 3, 6 and 12 months, by the year of
+    release; a share whose numerator or complement is 1 to LAGET_ANALYTICS_MIN_CELL − 1 is not
+    stored)."""
+    from django.conf import settings
+    from django.db.models import OuterRef, Subquery
+
+    from laget.fasttrack.deadlines import STAGES
+    from laget.reentry.models import Occupation, Outcome
+    from laget.schools.models import AmbulantRequest
+
+    written: dict[str, int] = {}
+    waits: dict[tuple[str, dt.date], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (AmbulantRequest.objects.filter(arrived_at__isnull=False, requested_at__gte=start,
+                                           requested_at__lt=end)
+            .annotate(month=TruncMonth("requested_at"),
+                      wait=ExpressionWrapper(F("arrived_at") - F("requested_at"),
+                                             output_field=DurationField()))
+            .values_list("district_id", "month", "wait").annotate(n=Count("id")).order_by())
+    for code, month, wait, n in rows:
+        waits[(code, _local(month))][int(wait.total_seconds() // 60)] += n
+    medians = {}
+    for key, histogram in waits.items():
+        minutes, n = _median(histogram)
+        if n >= settings.LAGET_SCHOOL_STATS_MIN_GROUP:
+            medians[key] = ((Decimal(minutes) / 60).quantize(Decimal("0.01")), n)
+    written["ambulant_response_hours"] = _store(indicators["ambulant_response_hours"], months,
+                                                medians)
+
+    for stage in STAGES:
+        histogram: dict[tuple[str, dt.date], dict[int, int]] = defaultdict(dict)
+        begun = Milestone.objects.filter(case=OuterRef("case"), kind=stage.start)
+        ended = (Milestone.objects.filter(kind=stage.end,
+                                          occurred_on__year__in=[y.year for y in years])
+                 .annotate(begun=Subquery(begun.values("occurred_on")[:1]))
+                 .filter(begun__isnull=False)
+                 .annotate(year=ExtractYear("occurred_on"),
+                           days=ExpressionWrapper(F("occurred_on") - F("begun"),
+                                                  output_field=DurationField()))
+                 .values_list("case__district_id", "year", "days")
+                 .annotate(n=Count("id")).order_by())
+        for code, year, days, n in ended:
+            histogram[(code, dt.date(year, 1, 1))][days.days] = n
+        key = f"fasttrack_stage_days_{stage.code}"
+        written[key] = _store(indicators[key], years,
+                              {k: _median(h) for k, h in histogram.items()})
+
+    min_cell = settings.LAGET_ANALYTICS_MIN_CELL
+    outcomes = (Outcome.objects.filter(plan__release__actual_date__year__in=[y.year for y in years],
+                                       plan__release__district__isnull=False)
+                .annotate(year=ExtractYear("plan__release__actual_date"))
+                .values_list("plan__release__district_id", "year", "milestone")
+                .annotate(n=Count("id"),
+                          occupation=Count("id", filter=Q(occupation__in=[
+                              Occupation.WORK, Occupation.EDUCATION, Occupation.BOTH])),
+                          housing=Count("id", filter=Q(housing_stable=True)))
+                .order_by())
+    shares: dict[str, dict[tuple[str, dt.date], tuple[Decimal, int]]] = defaultdict(dict)
+    for code, year, milestone, n, occupation, housing in outcomes:
+        for what, k in (("occupation", occupation), ("housing", housing)):
+            if 0 < k < min_cell or 0 < n - k < min_cell:
+                continue
+            shares[f"reentry_{what}_{milestone}m"][(code, dt.date(year, 1, 1))] = (
+                (Decimal(100 * k) / n).quantize(Decimal("0.1")), n)
+    for what in ("occupation", "housing"):
+        for months_after in (3, 6, 12):
+            key = f"reentry_{what}_{months_after}m"
+            written[key] = _store(indicators[key], years, shares[key])
     return written
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from laget.analytics.indicators import MEDIANS, SUPPRESSED_COUNTS
 from laget.analytics.models import Dataset, Indicator, IndicatorValue, Level, PeriodType
-from laget.areas.models import District, Subdistrict
+from laget.areas.models import District, DistrictKind, Subdistrict
 from laget.core import clock
 from laget.core.errors import NotFound
 from laget.core.suppression import TOTAL, protect_table
@@ -100,13 +100,14 @@ def name(indicator: Indicator) -> str:
 
 def _areas(indicator: Indicator) -> list[Area]:
     if indicator.level == Level.BYDEL:
-        mapped = set(District.objects.filter(boundary__isnull=False)
+        mapped = set(District.objects.filter(boundary__isnull=False, kind=DistrictKind.BYDEL)
                      .values_list("code", flat=True))
         return [Area(code, area_name, code, code in mapped)
                 for code, area_name in District.objects.order_by("code")
                 .values_list("code", "name")]
     if indicator.level == Level.DELBYDEL:
-        mapped = set(Subdistrict.objects.filter(boundary__isnull=False)
+        mapped = set(Subdistrict.objects.filter(boundary__isnull=False,
+                                                district__kind=DistrictKind.BYDEL)
                      .values_list("code", flat=True))
         return [Area(code, area_name, district, code in mapped)
                 for code, area_name, district in Subdistrict.objects.order_by("code")
@@ -195,8 +196,14 @@ def map_rows(published: Table, period: dt.date | None) -> list[dict[str, object]
 
 
 def boundaries(level: str) -> dict[str, dict]:
-    model = District if level == Level.BYDEL else Subdistrict
-    return dict(model.objects.filter(boundary__isnull=False).values_list("code", "boundary"))
+    """Boundaries of the areas drawn on a map: bydeler and their delbydeler only — Sentrum,
+    Marka and «uten registrert adresse» are statistical units, never drawn as districts."""
+    if level == Level.BYDEL:
+        rows = District.objects.filter(boundary__isnull=False, kind=DistrictKind.BYDEL)
+    else:
+        rows = Subdistrict.objects.filter(boundary__isnull=False,
+                                          district__kind=DistrictKind.BYDEL)
+    return dict(rows.values_list("code", "boundary"))
 
 
 @dataclass

@@ -16,7 +16,7 @@ from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from laget.accounts.models import Agency
-from laget.api.auth import ClientToken, audited, client_actor
+from laget.api.auth import api_actor, audited, callers
 from laget.api.idempotency import OPENAPI_PARAMETERS, idempotent, json_response
 from laget.api.problems import Problem, problem
 from laget.apiclients.models import Scope
@@ -190,7 +190,7 @@ def _entry_out(shown: ShownEntry) -> EntryOut:
 
 
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
-    case = selectors.case_get_for(actor=client_actor(request), case_id=case_id, purpose=PURPOSE)
+    case = selectors.case_get_for(actor=api_actor(request), case_id=case_id, purpose=PURPOSE)
     request.audit_persons = [case.person_id]  # type: ignore[attr-defined]
     return case
 
@@ -199,10 +199,10 @@ def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
 
 @cases_router.get("", response={200: CasePage, **ERRORS}, url_name="api_case_list",
                   operation_id="case_list", summary="Cases the client may open",
-                  auth=ClientToken(Scope.CASES_READ))
+                  auth=callers(Scope.CASES_READ))
 @audited
 def case_list(request: HttpRequest, page: Query[PageQuery]) -> HttpResponse:
-    result = selectors.case_page_for(actor=client_actor(request), cursor=page.cursor,
+    result = selectors.case_page_for(actor=api_actor(request), cursor=page.cursor,
                                      limit=page.limit)
     return json_response(200, CasePage(items=[_case_out(c) for c in result.items],
                                        next_cursor=result.next_cursor))
@@ -210,7 +210,7 @@ def case_list(request: HttpRequest, page: Query[PageQuery]) -> HttpResponse:
 
 @cases_router.get("/{uuid:case_id}", response={200: CaseSummary, **ERRORS},
                   url_name="api_case_get", operation_id="case_get", summary="A case's summary",
-                  auth=ClientToken(Scope.CASES_READ))
+                  auth=callers(Scope.CASES_READ))
 @audited
 def case_get(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return json_response(200, _case_out(_case(request, case_id)))
@@ -219,11 +219,11 @@ def case_get(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @cases_router.get("/{uuid:case_id}/team", response={200: TeamOut, **ERRORS},
                   url_name="api_case_team", operation_id="case_team",
                   summary="The case's team as the client may see it",
-                  auth=ClientToken(Scope.CASES_READ))
+                  auth=callers(Scope.CASES_READ))
 @audited
 def case_team(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
-    members = selectors.team_for(actor=client_actor(request), case=case, purpose=PURPOSE)
+    members = selectors.team_for(actor=api_actor(request), case=case, purpose=PURPOSE)
     rows = [TeamMemberOut(user_name=m.user.get_full_name(), agency=m.agency_id,
                           agency_name=m.agency.name, agency_type=m.agency.type,
                           team_role=m.team_role, is_contact=m.is_contact, joined_on=m.joined_on)
@@ -234,11 +234,11 @@ def case_team(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @cases_router.get("/{uuid:case_id}/plan", response={200: PlanOut, **ERRORS},
                   url_name="api_case_plan", operation_id="case_plan",
                   summary="The case's plan: goals and tasks the client may see",
-                  auth=ClientToken(Scope.CASES_READ))
+                  auth=callers(Scope.CASES_READ))
 @audited
 def case_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
-    return json_response(200, _plan_out(plan_panel_for(actor=client_actor(request), case=case)))
+    return json_response(200, _plan_out(plan_panel_for(actor=api_actor(request), case=case)))
 
 
 @cases_router.post(
@@ -246,11 +246,11 @@ def case_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     url_name="api_task_create", operation_id="task_create",
     summary="Add a task for the client's own agency to the case's plan",
     description="Requires an `Idempotency-Key` header.", openapi_extra=OPENAPI_PARAMETERS,
-    auth=ClientToken(Scope.TASKS_WRITE))
+    auth=callers(Scope.TASKS_WRITE))
 @audited
 @idempotent
 def task_create(request: HttpRequest, case_id: uuid.UUID, payload: TaskIn) -> HttpResponse:
-    actor = client_actor(request)
+    actor = api_actor(request)
     case = _case(request, case_id)
     agency = Agency.objects.get(pk=actor.membership.agency_id)  # type: ignore[union-attr]
     task = plan_services.task_create(actor=actor, case=case, title=payload.title, agency=agency,
@@ -266,13 +266,13 @@ def task_create(request: HttpRequest, case_id: uuid.UUID, payload: TaskIn) -> Ht
 @cases_router.get("/{uuid:case_id}/entries", response={200: EntryPage, **ERRORS},
                   url_name="api_entry_list", operation_id="entry_list",
                   summary="The case's entries the client may read, newest first",
-                  auth=ClientToken(Scope.ENTRIES_READ))
+                  auth=callers(Scope.ENTRIES_READ))
 @audited
 def entry_list(request: HttpRequest, case_id: uuid.UUID, page: Query[PageQuery]
                ) -> HttpResponse:
     case = _case(request, case_id)
     result, shown = selectors.case_entries_page_for(
-        actor=client_actor(request), case=case, purpose=PURPOSE, cursor=page.cursor,
+        actor=api_actor(request), case=case, purpose=PURPOSE, cursor=page.cursor,
         limit=page.limit)
     return json_response(200, EntryPage(items=[_entry_out(s) for s in shown],
                                         next_cursor=result.next_cursor))
@@ -280,11 +280,11 @@ def entry_list(request: HttpRequest, case_id: uuid.UUID, page: Query[PageQuery]
 
 @cases_router.get("/{uuid:case_id}/entries/{uuid:entry_id}", response={200: EntryOut, **ERRORS},
                   url_name="api_entry_get", operation_id="entry_get", summary="One entry",
-                  auth=ClientToken(Scope.ENTRIES_READ))
+                  auth=callers(Scope.ENTRIES_READ))
 @audited
 def entry_get(request: HttpRequest, case_id: uuid.UUID, entry_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
-    shown = selectors.entry_get_for(actor=client_actor(request), case=case, entry_id=entry_id,
+    shown = selectors.entry_get_for(actor=api_actor(request), case=case, entry_id=entry_id,
                                     purpose=PURPOSE)
     return json_response(200, _entry_out(shown))
 
@@ -294,13 +294,13 @@ def entry_get(request: HttpRequest, case_id: uuid.UUID, entry_id: uuid.UUID) -> 
     url_name="api_entry_create", operation_id="entry_create",
     summary="Add an entry from the client's agency to the case",
     description="Requires an `Idempotency-Key` header.", openapi_extra=OPENAPI_PARAMETERS,
-    auth=ClientToken(Scope.ENTRIES_WRITE))
+    auth=callers(Scope.ENTRIES_WRITE))
 @audited
 @idempotent
 def entry_create(request: HttpRequest, case_id: uuid.UUID, payload: EntryIn) -> HttpResponse:
     if payload.category not in InfoCategory.values:
         raise DomainError(_("Ukjent kategori."), code="category")
-    actor = client_actor(request)
+    actor = api_actor(request)
     case = _case(request, case_id)
     entry = services.entry_add(actor=actor, case=case, category=payload.category,
                                text=payload.text, purpose=PURPOSE)
@@ -319,10 +319,10 @@ def entry_create(request: HttpRequest, case_id: uuid.UUID, payload: EntryIn) -> 
                      description=("The number is in the body, never the URL. 404 when the "
                                   "person is not registered or not visible to the client: "
                                   "the two are not told apart."),
-                     auth=ClientToken(Scope.PERSONS_READ))
+                     auth=callers(Scope.PERSONS_READ))
 @audited
 def person_lookup(request: HttpRequest, payload: PersonLookupIn) -> HttpResponse:
-    actor = client_actor(request)
+    actor = api_actor(request)
     person = persons.person_find_by_number_for(actor=actor, number=payload.national_id)
     if person is None:
         return problem(404, _("Fant ingen person med dette nummeret som klienten har tilgang "

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
-from laget.api.auth import ClientToken, audited, client_actor
+from laget.api.auth import api_actor, audited, callers
 from laget.api.idempotency import OPENAPI_PARAMETERS, idempotent, json_response
 from laget.api.problems import Problem
 from laget.apiclients.models import Scope
@@ -17,7 +17,7 @@ from laget.areas.models import District
 from laget.cases import concerns
 from laget.core.errors import DomainError
 
-router = Router(tags=["concerns"], auth=ClientToken(Scope.CONCERNS_WRITE))
+router = Router(tags=["concerns"], auth=callers(Scope.CONCERNS_WRITE))
 
 
 class ConcernIn(Schema):
@@ -56,7 +56,7 @@ def concern_submit(request: HttpRequest, payload: ConcernIn) -> HttpResponse:
     if district is None:
         raise DomainError(_("Velg en av Oslos bydeler."), code="district")
     concern = concerns.concern_submit(
-        actor=client_actor(request), district=district, given_name=payload.given_name,
+        actor=api_actor(request), district=district, given_name=payload.given_name,
         family_name=payload.family_name, text=payload.text, national_id=payload.national_id,
         birth_date=payload.birth_date)
     return json_response(202, ConcernReceipt(

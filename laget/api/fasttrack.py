@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
-from laget.api.auth import ClientToken, audited, client_actor
+from laget.api.auth import api_actor, audited, callers
 from laget.api.idempotency import OPENAPI_PARAMETERS, idempotent, json_response
 from laget.api.problems import Problem
 from laget.apiclients.models import Scope
-from laget.fasttrack import selectors, services
+from laget.fasttrack import access, selectors, services
 from laget.fasttrack.models import ChargeOutcome, Milestone, MilestoneKind
 
 router = Router(tags=["fasttrack"])
@@ -87,10 +87,12 @@ def _case_out(detail: selectors.CaseDetail) -> YouthCaseOut:
 @router.get("/cases/{uuid:case_id}", response={200: YouthCaseOut, **ERRORS},
             url_name="api_fasttrack_case_get", operation_id="fasttrack_case_get",
             summary="A fast-track case with its milestones and stages",
-            auth=ClientToken(Scope.FASTTRACK_READ))
+            auth=callers(Scope.FASTTRACK_READ))
 @audited
 def case_get(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    detail = selectors.youth_case_get_for(actor=client_actor(request), case_id=case_id)
+    actor = api_actor(request)
+    access.require_reader(actor)
+    detail = selectors.youth_case_get_for(actor=actor, case_id=case_id)
     request.audit_persons = [detail.case.person_id]  # type: ignore[attr-defined]
     return json_response(200, _case_out(detail))
 
@@ -103,12 +105,13 @@ def case_get(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     description=("The client's agency must be the one that records this milestone (the court "
                  "its hearings and judgments, the konfliktråd or kriminalomsorgen the reaction); "
                  "milestones keep their order. Requires an `Idempotency-Key` header."),
-    openapi_extra=OPENAPI_PARAMETERS, auth=ClientToken(Scope.FASTTRACK_WRITE))
+    openapi_extra=OPENAPI_PARAMETERS, auth=callers(Scope.FASTTRACK_WRITE))
 @audited
 @idempotent
 def milestone_create(request: HttpRequest, case_id: uuid.UUID,
                      payload: MilestoneIn) -> HttpResponse:
-    actor = client_actor(request)
+    actor = api_actor(request)
+    access.require_reader(actor)
     detail = selectors.youth_case_get_for(actor=actor, case_id=case_id)
     request.audit_persons = [detail.case.person_id]  # type: ignore[attr-defined]
     milestone = services.milestone_record(actor=actor, case=detail.case, kind=payload.kind,

@@ -1,9 +1,10 @@
 """Idempotency keys for API operations that create something (`@idempotent`): the client sends an
 `Idempotency-Key` header; the first request under a key runs and its response is stored with the
 request's fingerprint (method, path, SHA-256 of the body), in the same transaction as what it
-created. A retry with the same key and body gets the stored response back (header
+created. Keys are the caller's own: an API client's, or a staff user's when the call comes from a
+browser session. A retry with the same key and body gets the stored response back (header
 `Idempotent-Replayed: true`) and nothing runs again; the same key with another request is a 422
-problem. A concurrent retry waits on the key's row (unique per client) and then replays.
+problem. A concurrent retry waits on the key's row (unique per caller) and then replays.
 
 Put it under `laget.api.auth.audited`, which opens the transaction; the view must return an
 `HttpResponse` (see `json_response`), since the stored response is the bytes that were sent."""
@@ -18,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
 
-from laget.api.auth import client_of
+from laget.api.auth import SessionCaller, caller_of
 from laget.api.problems import problem
 from laget.apiclients.models import IdempotencyRecord
 
@@ -57,27 +58,34 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
     return response
 
 
+def _owner(request: HttpRequest) -> dict[str, Any]:
+    caller = caller_of(request)
+    if isinstance(caller, SessionCaller):
+        return {"client": None, "user": caller.actor.user}
+    return {"client": caller, "user": None}
+
+
 def idempotent(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        client = client_of(request)
+        owner = _owner(request)
         key = request.headers.get(KEY_HEADER, "").strip()
         if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
             return problem(400, _("Oppgi en Idempotency-Key-header (1–%(max)s tegn) på "
                                   "forespørsler som oppretter noe.") % {"max": KEY_MAX_LENGTH})
         fingerprint = _fingerprint(request)
         with transaction.atomic():
-            existing = IdempotencyRecord.objects.filter(client=client, key=key).first()
+            existing = IdempotencyRecord.objects.filter(**owner, key=key).first()
             if existing is not None:
                 return _replay(existing, fingerprint)
             try:
                 with transaction.atomic():
                     record = IdempotencyRecord.objects.create(
-                        client=client, key=key, fingerprint=fingerprint, status=0,
+                        **owner, key=key, fingerprint=fingerprint, status=0,
                         content_type="", body=b"")
             except IntegrityError:
                 # Another request under the key committed while this one waited for the row.
-                return _replay(IdempotencyRecord.objects.get(client=client, key=key),
+                return _replay(IdempotencyRecord.objects.get(**owner, key=key),
                                fingerprint)
             response = view(request, *args, **kwargs)
             record.status = response.status_code

@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from laget.api.auth import ClientToken, audited, client_of
+from laget.api.auth import api_actor, audited, callers
 from laget.api.idempotency import json_response
 from laget.api.problems import Problem, problem
 from laget.apiclients.models import Scope
 from laget.notify.models import Message, MessageStatus
 
-router = Router(tags=["notifications"], auth=ClientToken(Scope.NOTIFICATIONS_READ))
+router = Router(tags=["notifications"], auth=callers(Scope.NOTIFICATIONS_READ))
 
 
 class DeliveryStatus(Schema):
@@ -39,7 +39,7 @@ class DeliveryStatus(Schema):
 )
 @audited
 def notification_status(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
-    message = (Message.objects.filter(pk=message_id, follow_up_agency=client_of(request).agency)
+    message = (Message.objects.filter(pk=message_id, follow_up_agency=api_actor(request).agency)
                .only("id", "channel", "status", "attempts", "created_at", "sent_at",
                      "delivered_at", "failed_at", "person_id").first())
     if message is None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
-from laget.api.auth import ClientToken, audited, client_actor
+from laget.api.auth import api_actor, audited, callers
 from laget.api.idempotency import OPENAPI_PARAMETERS, idempotent, json_response
 from laget.api.problems import Problem, problem
 from laget.apiclients.models import Scope
@@ -22,7 +22,7 @@ from laget.core.errors import DomainError
 from laget.policing import selectors, services
 from laget.policing.models import OffenceCategory, RegistrationKind, WeaponType
 
-router = Router(tags=["police"], auth=ClientToken(Scope.POLICE_WRITE))
+router = Router(tags=["police"], auth=callers(Scope.POLICE_WRITE))
 
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem}
 
@@ -96,7 +96,7 @@ def _receipt(view: selectors.RegistrationView) -> RegistrationReceipt:
 @audited
 @idempotent
 def registration_create(request: HttpRequest, payload: RegistrationIn) -> HttpResponse:
-    actor = client_actor(request)
+    actor = api_actor(request)
     if not services.is_police(actor):
         return problem(403, _("Bare politiet kan registrere dette."))
     subdistrict = (Subdistrict.objects.select_related("district")
@@ -125,7 +125,7 @@ def registration_create(request: HttpRequest, payload: RegistrationIn) -> HttpRe
             summary="One of the unit's registrations, with its messages' status now")
 @audited
 def registration_get(request: HttpRequest, registration_id: uuid.UUID) -> HttpResponse:
-    actor = client_actor(request)
+    actor = api_actor(request)
     if not services.is_police(actor):
         return problem(403, _("Bare politiet kan registrere dette."))
     view = selectors.registration_get_for(actor=actor, registration_id=registration_id)

@@ -79,10 +79,14 @@ class ApiToken(BaseModel):
 
 
 class IdempotencyRecord(BaseModel):
-    """A creating request of a client under its `Idempotency-Key`: the request's fingerprint
-    (method, path, SHA-256 of the body) and the response that was given, replayed on a retry."""
+    """A creating request of a client — or of a staff user's browser session — under its
+    `Idempotency-Key`: the request's fingerprint (method, path, SHA-256 of the body) and the
+    response that was given, replayed on a retry. Exactly one of `client` and `user` is set."""
 
-    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+",
+                               null=True, blank=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+",
+                             null=True, blank=True)
     key = models.CharField(_("nøkkel"), max_length=255)
     fingerprint = models.CharField(_("fingeravtrykk"), max_length=64)
     status = models.PositiveSmallIntegerField(_("status"))
@@ -93,6 +97,11 @@ class IdempotencyRecord(BaseModel):
         verbose_name = _("idempotensnøkkel")
         verbose_name_plural = _("idempotensnøkler")
         constraints = [
-            models.UniqueConstraint(fields=["client", "key"], name="apiclients_idem_unique_key"),
+            models.UniqueConstraint(fields=["client", "key"], name="apiclients_idem_unique_key",
+                                    condition=Q(client__isnull=False)),
+            models.UniqueConstraint(fields=["user", "key"], name="apiclients_idem_unique_user_key",
+                                    condition=Q(user__isnull=False)),
+            models.CheckConstraint(condition=Q(client__isnull=True) ^ Q(user__isnull=True),
+                                   name="apiclients_idem_one_owner"),
             models.CheckConstraint(condition=~Q(key=""), name="apiclients_idem_key_not_empty"),
         ]

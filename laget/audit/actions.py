@@ -143,7 +143,7 @@ class Action(models.TextChoices):
     FAMILY_VIEW = "family.view", _("Familiesiden vist")
     FAMILY_ACCESS_DENIED = "family.access_denied", _("Avvist tilgang på familiesiden")
     FAMILY_MESSAGE = "family.message", _("Melding mellom familien og koordinatoren skrevet")
-    API_CALL = "api.call", _("Kall fra API-klient")
+    API_CALL = "api.call", _("Kall til API-et")
     API_CLIENT_CHANGE = "api.client_change", _("API-klient eller -nøkkel endret")
     ACCESS_REVIEW_VIEW = "access.review_view", _("Tilgangsgjennomgang vist")
     ACCESS_REVIEW = "access.review", _("Tilgangsgjennomgang fullført")
@@ -177,6 +177,29 @@ class Action(models.TextChoices):
     REENTRY_PLACEMENT = "reentry.placement", _("Plassering eller overføring i kriminalomsorgen")
     REENTRY_PLACEMENT_OVERRIDE = "reentry.placement_override", _(
         "Advarsel ved plassering overstyrt")
+    # laget.rectification (issue 15, rectification and objection: GDPR art. 16 and 21)
+    RECTIFICATION_REQUEST = "rectification.request", _(
+        "Krav om retting eller innsigelse registrert")
+    RECTIFICATION_DECIDE = "rectification.decide", _(
+        "Krav om retting eller innsigelse avgjort")
+    RECTIFICATION_VIEW = "rectification.view", _("Krav om retting eller innsigelse vist")
+    RECTIFICATION_ACCESS_DENIED = "rectification.access_denied", _(
+        "Avvist tilgang til krav om retting eller innsigelse")
+    # analytics programmes (issue 11): områdesatsinger, commitments, design checklists
+    ANALYTICS_PROGRAMME_CHANGE = "analytics.programme_change", _(
+        "Områdesatsing opprettet eller endret")
+    ANALYTICS_COMMITMENT_CHANGE = "analytics.commitment_change", _(
+        "Forpliktelse i en områdesatsing registrert eller endret")
+    ANALYTICS_DESIGN_CHANGE = "analytics.design_change", _(
+        "Utviklingsplan eller sjekkpunkt for trygg byutforming registrert eller endret")
+    # analytics evaluation (issue 11): the researchers' export of suppressed cohort tables
+    ANALYTICS_EVALUATION_EXPORT = "analytics.evaluation_export", _(
+        "Evalueringstall eksportert (avidentifisert og skjermet)")
+    # lifecycle retention and erasure (issue 15): holds, the leader's decision, the erasure itself
+    LIFECYCLE_LEGAL_HOLD = "lifecycle.legal_hold", _("Sletteforbud satt eller opphevet")
+    LIFECYCLE_ERASURE_DECISION = "lifecycle.erasure_decision", _(
+        "Sletting etter lagringstiden avvist av leder")
+    LIFECYCLE_ERASE = "lifecycle.erase", _("Opplysninger slettet etter lagringstiden")
 
 
 class Outcome(models.TextChoices):

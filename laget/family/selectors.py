@@ -33,7 +33,7 @@ from laget.audit.actions import Action, Outcome, Purpose
 from laget.audit.innsyn import InnsynReport, RequestedBy
 from laget.audit.services import audit_record
 from laget.cases.guardians import majority_day
-from laget.cases.models import Meeting, MeetingStatus
+from laget.cases.models import Goal, Meeting, MeetingStatus, Task
 from laget.cases.selectors_plan import PlanDocument, plan_document_for_family
 from laget.core import clock
 from laget.core.errors import NotFound
@@ -41,6 +41,8 @@ from laget.family.citizen import Citizen
 from laget.people.models import Guardian, Person
 from laget.records.models import Case, CaseStatus, TeamMember
 from laget.records.vocabulary import FAMILIE_RECIPIENT, InfoCategory
+from laget.rectification import selectors as rectification_selectors
+from laget.rectification.models import RectificationRequest
 from laget.sharing import proposals
 from laget.sharing.engine import Context, context_at, match_rule
 from laget.sharing.models import (
@@ -331,3 +333,35 @@ def family_innsyn_for(*, access: FamilyAccess) -> InnsynReport:
         requested_by=RequestedBy.PERSON if access.is_self else RequestedBy.GUARDIAN,
         details=access.audit_details(),
     )
+
+
+# --- rectification and objection (laget.rectification) ------------------------------------------
+
+@dataclass(frozen=True)
+class PlanItem:
+    """A goal or task of the family's version of the plan a request may point at."""
+
+    key: str
+    label: str
+    goal: Goal | None = None
+    task: Task | None = None
+
+
+def family_plan_items(*, access: FamilyAccess, case: Case) -> list[PlanItem]:
+    """The goals and tasks the family sees in the plan (the same narrowing as the plan page), for
+    the request form's choice; the page's read is audited by `family_rectifications_for`."""
+    document = _narrowed(plan_document_for_family(case=case), access.person)
+    items = []
+    for entry in document.goals:
+        items.append(PlanItem(f"goal:{entry.goal.pk}", entry.goal.title, goal=entry.goal))
+        items += [PlanItem(f"task:{t.pk}", f"{t.agency.name}: {t.title}", goal=entry.goal, task=t)
+                  for t in entry.tasks]
+    items += [PlanItem(f"task:{t.pk}", f"{t.agency.name}: {t.title}", task=t)
+              for t in document.tasks]
+    return items
+
+
+def family_rectifications_for(*, access: FamilyAccess) -> list[RectificationRequest]:
+    """The requests made on the family pages for the person, with decisions and reasons."""
+    return rectification_selectors.family_requests_for(person=access.person,
+                                                       details=access.audit_details())

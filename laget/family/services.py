@@ -1,7 +1,7 @@
-"""What a citizen does on the family pages: withdraw a consent, and answer a consent proposal
-the coordinator prepared. Both go through the sharing engine's own services, so they count on the
-very next read by any agency; the case's team is told through the outbox, with no personal data
-in the message."""
+"""What a citizen does on the family pages: withdraw a consent, answer a consent proposal
+the coordinator prepared, and ask for a correction or object (laget.rectification). Consents go
+through the sharing engine's own services, so they count on the very next read by any agency; the
+case's team is told through the outbox, with no personal data in the message."""
 
 from django.conf import settings
 from django.db import transaction
@@ -11,9 +11,17 @@ from django.utils.translation import gettext as _
 
 from laget.accounts.models import User
 from laget.core.errors import DomainError
-from laget.family.selectors import FamilyAccess, answered_by, may_withdraw
+from laget.family.selectors import (
+    FamilyAccess,
+    answered_by,
+    family_case,
+    family_plan_items,
+    may_withdraw,
+)
 from laget.notify.services import notify_user
 from laget.records.models import Case, TeamMember
+from laget.rectification.models import RectificationRequest, RequestedBy
+from laget.rectification.services import request_register_family
 from laget.sharing.models import Consent, ConsentProposal, ProposalStatus, WithdrawnBy
 from laget.sharing.proposals import consent_proposal_answer
 from laget.sharing.services import consent_withdraw
@@ -80,3 +88,30 @@ def family_consent_proposal_answer(*, access: FamilyAccess, proposal: ConsentPro
                 link=link,
             )
     return answered
+
+
+@transaction.atomic
+def family_rectification_request(*, access: FamilyAccess, kind: str, what_is_wrong: str,
+                                 should_say: str, item: str) -> RectificationRequest:
+    """The citizen asks for a correction (or objects) about the person's case. The family sees
+    the plan, not the agencies' entries, so the request names the case, says freely what is
+    wrong and may point at a goal or task the family sees; the responsible agency (the task's,
+    else the case's bydel) decides, and its team members are told (laget.rectification)."""
+    case = family_case(access.person)
+    if case is None:
+        raise DomainError(_("Det er ingen sak her å be om retting i. Ta kontakt med bydelen."),
+                          code="no_case")
+    chosen = None
+    if item:
+        chosen = next((i for i in family_plan_items(access=access, case=case) if i.key == item),
+                      None)
+        if chosen is None:
+            raise DomainError(_("Velg et punkt fra planen, eller ingen."), code="item")
+    return request_register_family(
+        case=case, kind=kind, what_is_wrong=what_is_wrong, should_say=should_say,
+        requested_by=RequestedBy.SELF if access.is_self else RequestedBy.GUARDIAN,
+        guardian=access.guardian,
+        task=chosen.task if chosen else None,
+        goal=chosen.goal if chosen and chosen.task is None else None,
+        details=access.audit_details(),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from laget.family import language, views, views_messages
+from laget.family import language, views, views_messages, views_rectification
 
 app_name = "family"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<uuid:person_id>/", views.person, name="person"),
     path("<uuid:person_id>/innsyn/", views.innsyn_report, name="innsyn"),
     path("<uuid:person_id>/meldinger/", views_messages.thread_page, name="messages"),
+    path("<uuid:person_id>/retting/", views_rectification.rectification_page,
+         name="rectification"),
     path("<uuid:person_id>/samtykker/<uuid:consent_id>/trekk-tilbake/", views.consent_withdraw,
          name="consent_withdraw"),
     path("<uuid:person_id>/samtykkeforslag/<uuid:proposal_id>/", views.consent_proposal,

@@ -6,6 +6,7 @@ responsible or named, and records the milestones of its own stages; nobody else 
 exists. Police prosecutors are police users with the prosecutor role (`Role.PROSECUTOR`); the
 others act in their agency's case roles."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from laget.accounts.actor import Actor
@@ -43,6 +44,21 @@ SIDE_FIELD = {
 def is_prosecutor(actor: Actor) -> bool:
     return (actor.membership is not None and actor.role == Role.PROSECUTOR
             and actor.membership.agency.type == AgencyType.POLITI)
+
+
+#: the agency types a youth case can name (police, court, konfliktråd, kriminalomsorg)
+FASTTRACK_AGENCY_TYPES = frozenset(SIDE_AGENCY_TYPE.values())
+
+
+def require_reader(actor: Actor) -> None:
+    """The fast track is closed (PermissionDenied) to agencies a case cannot name and to roles
+    outside the case work — the pages and the API alike; a case that does not name the actor's
+    agency is then a 404 (`selectors.youth_case_get_for`)."""
+    agency = actor.agency
+    if agency is None or agency.type not in FASTTRACK_AGENCY_TYPES:
+        raise PermissionDenied
+    if actor.role not in CASE_ROLES and not is_prosecutor(actor):
+        raise PermissionDenied
 
 
 def _acts_in_case_role(actor: Actor) -> bool:

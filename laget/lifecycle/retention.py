@@ -1,9 +1,15 @@
 """The retention schedule (`retention.yaml` beside this module), loaded strictly: one entry for the
 case folder, one per information category and one for the audit log, each with what happens
 (bevares / kasseres), when, and its legal reference. The paperwork pages print it; a file that
-is not exactly that is refused with the reason, never half-read."""
+is not exactly that is refused with the reason, never half-read.
+
+Erasure (`laget.lifecycle.erasure`) reads `erase_after_months`: how long after closing (a case)
+or assessment (a concern that led to nothing) Laget deletes its own copy; for an entry that is
+kept (`bevares`) only once the archive holds it. The file's SHA-256 goes into every tombstone, so
+which version of the schedule an erasure followed is on record."""
 
 import functools
+import hashlib
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -16,6 +22,8 @@ from laget.records.vocabulary import SENSITIVITY, InfoCategory
 RETENTION_FILE = Path(__file__).resolve().parent / "retention.yaml"
 CASE = "case"
 AUDIT_LOG = "audit_log"
+#: a concern («bekymring») that led to nothing (the coordinator found no basis for a case)
+CONCERN = "concern"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
@@ -32,6 +40,8 @@ class RetentionEntry(BaseModel):
     outcome: Text | None = None
     action: Literal["bevares", "kasseres"]
     after_closing_years: int | None
+    #: months after closing / assessment until Laget erases its copy (None: not erased by rule)
+    erase_after_months: int | None = None
     legal_reference: Text
     note: Text | None = None
 
@@ -41,6 +51,8 @@ class RetentionEntry(BaseModel):
             return "Saksmappen"
         if self.applies_to == AUDIT_LOG:
             return "Hendelsesloggen"
+        if self.applies_to == CONCERN:
+            return "Bekymring som ikke førte til sak"
         return str(InfoCategory(self.applies_to).label)
 
     @property
@@ -62,7 +74,7 @@ class RetentionSchedule(BaseModel):
     @model_validator(mode="after")
     def _complete(self) -> "RetentionSchedule":
         keys = [e.applies_to for e in self.entries]
-        allowed = {CASE, AUDIT_LOG, *InfoCategory.values}
+        allowed = {CASE, AUDIT_LOG, CONCERN, *InfoCategory.values}
         unknown = sorted(set(keys) - allowed)
         if unknown:
             raise ValueError(f"unknown applies_to: {', '.join(unknown)}")
@@ -74,7 +86,15 @@ class RetentionSchedule(BaseModel):
         for entry in self.entries:
             if entry.after_closing_years is not None and entry.after_closing_years < 0:
                 raise ValueError(f"{entry.applies_to}: after_closing_years below 0")
+            if entry.erase_after_months is not None and entry.erase_after_months < 1:
+                raise ValueError(f"{entry.applies_to}: erase_after_months below 1")
+        for key in (CASE, CONCERN):
+            if self.entry(key).erase_after_months is None:
+                raise ValueError(f"{key}: erase_after_months is required")
         return self
+
+    def entry(self, applies_to: str) -> RetentionEntry:
+        return next(e for e in self.entries if e.applies_to == applies_to)
 
 
 def parse_retention(text: str) -> RetentionSchedule:
@@ -96,3 +116,9 @@ def parse_retention(text: str) -> RetentionSchedule:
 def retention_schedule() -> RetentionSchedule:
     """The schedule in the repository (read once per process: it changes with a deploy)."""
     return parse_retention(RETENTION_FILE.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def retention_sha256() -> str:
+    """The SHA-256 of the schedule file in force (recorded with every erasure)."""
+    return hashlib.sha256(RETENTION_FILE.read_bytes()).hexdigest()

@@ -12,7 +12,16 @@ from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType, Role
 from laget.core import clock
 from laget.core.errors import NotFound
-from laget.lifecycle.models import ArchivedItem, ArchiveExtract, ItemKind
+from laget.lifecycle.models import (
+    ArchivedItem,
+    ArchiveExtract,
+    CandidateStatus,
+    ErasureCandidate,
+    ErasureKind,
+    ItemKind,
+    LegalHold,
+    Tombstone,
+)
 from laget.records.models import Case, CaseStatus
 
 #: roles that may see the extracts (leaders for their bydel; admin and auditor all of them)
@@ -74,3 +83,49 @@ def extract_get_for(*, actor: Actor, extract_id: uuid.UUID | str) -> ArchiveExtr
 
 def extract_items(*, extract: ArchiveExtract) -> QuerySet[ArchivedItem]:
     return extract.items.order_by("case_id", "kind", "path", "object_id")
+
+
+# --- retention and erasure (laget.lifecycle.erasure) ----------------------------------------------
+# The lists hold ids, dates, rules and counts — no personal data — so, like the archive's, they
+# are not audited; the decisions and the erasure are.
+
+def _in_scope(actor: Actor, rows: QuerySet) -> QuerySet:  # type: ignore[type-arg]
+    if actor.role in OVERSIGHT_ROLES:
+        return rows
+    if is_archiving_leader(actor):
+        assert actor.membership is not None
+        return rows.filter(district_id=actor.membership.agency.district_id)
+    return rows.none()
+
+
+def erasure_due_for(*, actor: Actor) -> QuerySet[ErasureCandidate]:
+    """The candidates awaiting the leader's confirmation (a leader: their bydel's; admins and
+    auditors: all), each with `held`: whether an active legal hold stops it today."""
+    today = clock.today()
+    active = LegalHold.objects.active(today)
+    held = Exists(active.filter(kind=OuterRef("kind"), object_id=OuterRef("object_id"))) | Exists(
+        active.filter(kind=ErasureKind.PERSON, object_id=OuterRef("person_id")))
+    return _in_scope(actor, ErasureCandidate.objects.filter(status=CandidateStatus.DUE)).annotate(
+        held=held).order_by("due_at", "id")
+
+
+def erasure_rejected_for(*, actor: Actor) -> QuerySet[ErasureCandidate]:
+    return _in_scope(actor, ErasureCandidate.objects.filter(
+        status=CandidateStatus.REJECTED)).select_related("decided_by").order_by("-decided_at")
+
+
+def holds_for(*, actor: Actor) -> QuerySet[LegalHold]:
+    return _in_scope(actor, LegalHold.objects.all()).select_related(
+        "placed_by", "lifted_by").order_by("lifted_at", "-starts_on", "-created_at")
+
+
+def tombstones_for(*, actor: Actor) -> QuerySet[Tombstone]:
+    return _in_scope(actor, Tombstone.objects.all()).select_related("confirmed_by").order_by(
+        "-erased_at", "kind", "id")
+
+
+def candidate_get_for(*, actor: Actor, candidate_id: uuid.UUID | str) -> ErasureCandidate:
+    candidate = _in_scope(actor, ErasureCandidate.objects.all()).filter(pk=candidate_id).first()
+    if candidate is None:
+        raise NotFound
+    return candidate

@@ -259,6 +259,54 @@ def line_chart(
     return spec
 
 
+def interval_chart(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    x_title: str,
+    y_title: str,
+    series_title: str,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Shares with their confidence intervals: a point per row at `rate` (0–100) over the
+    category `label`, an error bar from `low` to `high`, one colour per `series` (e.g. «3
+    måneder»). A row whose `rate` is None (a hidden figure) is in the table with its `shown`
+    text and not drawn."""
+    values: list[dict[str, Any]] = []
+    for row in rows:
+        numbers = {key: None if row.get(key) is None else _number(row[key], key)
+                   for key in ("rate", "low", "high")}
+        if numbers["rate"] is not None and not (
+                numbers["low"] <= numbers["rate"] <= numbers["high"]):
+            raise ValueError("the interval must contain the rate")
+        values.append({"label": str(row["label"]), "series": str(row["series"]), **numbers,
+                       "shown": numbers["rate"] if numbers["rate"] is not None
+                       else (row.get("shown") or "–")})
+    columns = [_column("label", x_title), _column("series", series_title),
+               _column("shown", y_title, numeric=True),
+               _column("low", _("Nedre grense (95 %)"), numeric=True),
+               _column("high", _("Øvre grense (95 %)"), numeric=True)]
+    spec = _spec(values, columns, note=note)
+    x = {"field": "label", "type": "ordinal", "title": x_title, "sort": None}
+    colour = {"field": "series", "type": "nominal", "title": series_title, "sort": None}
+    offset = {"field": "series", "sort": None}
+    spec.update({
+        "height": 300,
+        "transform": [{"filter": "datum.rate != null"}],
+        "layer": [
+            {"mark": {"type": "rule", "strokeWidth": 2},
+             "encoding": {"x": x, "xOffset": offset, "color": colour,
+                          "y": {"field": "low", "type": "quantitative", "title": y_title,
+                                "scale": {"domain": [0, 100]}},
+                          "y2": {"field": "high"}}},
+            {"mark": {"type": "point", "filled": True, "size": 60,
+                      "stroke": OSLO_DARK_BLUE},
+             "encoding": {"x": x, "xOffset": offset, "color": colour,
+                          "y": {"field": "rate", "type": "quantitative"}}},
+        ],
+    })
+    return spec
+
+
 def table_of(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The fallback table of a spec these builders made: its column headings, its rows (each
     a list of cells `{value, numeric}` in column order) and the note under it."""

@@ -32,7 +32,9 @@ urlpatterns = [
     path("loslatelse/", include("laget.web.urls_reentry")),
     path("skole/", include("laget.web.urls_schools")),
     path("omrader/", include("laget.web.urls_analytics")),
+    path("retting/", include("laget.web.urls_rectification")),
     path("", include("laget.web.urls_lifecycle")),
+    path("", include("laget.web.urls_operations")),  # probes, metrics (laget.web.probes)
     path("", pages.start, name="start"),
     path("tilgjengelighet/", pages.accessibility, name="accessibility"),
     # beside the leader's /konto/medarbeidere/; here because it reads teams and the audit log

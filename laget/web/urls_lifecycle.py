@@ -1,5 +1,5 @@
-"""URLs of the records-lifecycle pages (archive, privacy paperwork), included from laget.web.urls
-(names in the `web` namespace)."""
+"""URLs of the records-lifecycle pages (archive, retention and erasure, privacy paperwork),
+included from laget.web.urls (names in the `web` namespace)."""
 
 from django.urls import path
 
@@ -11,6 +11,12 @@ urlpatterns: list = [
     path("arkiv/uttrekk/<uuid:extract_id>/", lifecycle.extract_detail, name="lifecycle_extract"),
     path("arkiv/uttrekk/<uuid:extract_id>/zip/", lifecycle.extract_zip,
          name="lifecycle_extract_zip"),
+    path("arkiv/sletting/", lifecycle.erasure_page, name="lifecycle_erasure"),
+    path("arkiv/sletting/<uuid:candidate_id>/", lifecycle.erasure_decide,
+         name="lifecycle_erasure_decide"),
+    path("arkiv/sletteforbud/", lifecycle.hold_place, name="lifecycle_hold_place"),
+    path("arkiv/sletteforbud/<uuid:hold_id>/opphev/", lifecycle.hold_lift,
+         name="lifecycle_hold_lift"),
     path("personvern/behandlingsprotokoll/", lifecycle.processing_record,
          name="lifecycle_record"),
     path("personvern/behandlingsprotokoll/pdf/", lifecycle.processing_record_pdf,

@@ -151,13 +151,6 @@ def test_no_valid_token_is_401_with_www_authenticate(client, api_client, token, 
     assert Concern.objects.count() == 0
 
 
-def test_session_login_does_not_open_client_operations(client, login):
-    from laget.accounts.tests.factories import MembershipFactory, UserFactory
-    user = UserFactory(password=None)
-    MembershipFactory(user=user, role="caseworker")
-    problem(post(login(client, user), None, BODY), 401)
-
-
 def test_wrong_scope_is_403_and_audited(client, agency):
     narrow = services.client_create(agency=agency, name="Bare status",
                                     scopes=[Scope.NOTIFICATIONS_READ])

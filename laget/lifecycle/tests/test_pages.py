@@ -102,12 +102,15 @@ def test_the_dpia_takes_risks_and_controls_from_security_md(client, login, make_
 
 def test_the_retention_schedule_is_loaded_strictly():
     from laget.lifecycle.retention import RETENTION_FILE, retention_schedule
-    assert len(retention_schedule().entries) == 13
+    assert len(retention_schedule().entries) == 14
     text = RETENTION_FILE.read_text(encoding="utf-8")
     for broken, reason in [
         (text.replace("  - applies_to: helse\n", "  - applies_to: helsa\n"), "helsa"),
         (text.replace("    action: bevares\n", "    action: beholdes\n", 1), "action"),
         (text.replace("version: 1", "version: 1\nextra: x"), "extra"),
+        (text.replace("    erase_after_months: 6\n", "    erase_after_months: 0\n"),
+         "erase_after_months below 1"),
+        (text.replace("    erase_after_months: 36\n", ""), "case: erase_after_months"),
         ("- bare en liste", "mapping"),
     ]:
         with pytest.raises(RetentionError) as error:

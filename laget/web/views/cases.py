@@ -246,6 +246,8 @@ def entry_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID,
         "history": history,
         "newer": newer,
         "may_correct": own and newer is None and _may_write(actor, case),
+        # a team member registers a request for rectification on the person's behalf
+        "may_request_rectification": newer is None and _may_write(actor, case),
     })
 
 

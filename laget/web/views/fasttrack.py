@@ -54,18 +54,6 @@ from laget.web.forms.fasttrack import (
 from laget.web.services.fasttrack_export import XLSX_CONTENT_TYPE, statistics_xlsx
 
 FASTTRACK_ROLES = CASE_ROLES | {Role.PROSECUTOR}
-#: the agency types a youth case can name (police, court, konfliktråd, kriminalomsorg)
-FASTTRACK_AGENCY_TYPES = frozenset(access.SIDE_AGENCY_TYPE.values())
-
-
-def _require_reader(actor: Actor) -> None:
-    agency = actor.agency
-    if agency is None or agency.type not in FASTTRACK_AGENCY_TYPES:
-        raise PermissionDenied
-    if actor.role not in CASE_ROLES and not access.is_prosecutor(actor):
-        raise PermissionDenied
-
-
 def _require_prosecutor(actor: Actor) -> None:
     if not access.is_prosecutor(actor):
         raise PermissionDenied
@@ -86,7 +74,7 @@ NOT_FOUND_PERSON = _("Fant ingen person med dette fødselsnummeret i Laget. Pers
 
 @actor_required(FASTTRACK_ROLES)
 def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    _require_reader(actor)
+    access.require_reader(actor)
     rows = selectors.open_cases_for(actor=actor)
     pending = selectors.pending_requests_for(actor=actor) if access.is_prosecutor(actor) else []
     categories = dict(OffenceCategory.choices)
@@ -401,7 +389,7 @@ def _post(request: HttpRequest, actor: Actor, detail: selectors.CaseDetail,
 @actor_required(FASTTRACK_ROLES)
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpResponse:
-    _require_reader(actor)
+    access.require_reader(actor)
     try:
         detail = selectors.youth_case_get_for(actor=actor, case_id=case_id)
     except NotFound:

@@ -20,6 +20,7 @@ from laget.cases.selectors_desk import may_use_desk, start_figures_for
 from laget.core import clock
 from laget.core.errors import NotFound
 from laget.core.outage import database_unavailable
+from laget.fasttrack.access import FASTTRACK_AGENCY_TYPES
 from laget.lifecycle.selectors import may_see_archive
 from laget.notify.selectors import failed_messages_for
 from laget.records.services import CASE_ROLES
@@ -91,6 +92,11 @@ CASE_ACTIONS = [
                                   "en som trenger et forbilde."), "web:mentors_programmes"),
     Action(_("Intensiv oppfølging"), _("Ukeplanen til unge i «aktive gutter», hull som må "
                                        "fylles, og dagens oppmøte."), "web:intensive_list"),
+    Action(_("Tilbud"), _("Fritidstilbud, jobb og kurs per bydel, med ledige plasser. Henvis "
+                          "en ung person fra saken."), "web:pathways_catalogue"),
+    Action(_("Retting og innsigelse"), _("Krav om å rette opplysninger eller protestere mot "
+                                         "bruken av dem, med svarfrist."),
+           "web:rectification_list"),
 ]
 POLICE_ACTIONS = [
     Action(_("Ny politiregistrering"), _("Stans og ransaking, pågripelse eller bekymring. "
@@ -105,10 +111,6 @@ FASTTRACK_LIST = Action(_("Hurtigsporet"), _("Åpne straffesaker mot unge der vi
 FASTTRACK_STATISTICS = Action(_("Hurtigsporet: statistikk"), _("Dager per fase per måned og "
                                                               "bydel for hele byen."),
                               "web:fasttrack_statistics")
-#: the agency types whose case roles follow their youth fast-track cases (the police's through its
-#: prosecutors, who have their own actions)
-FASTTRACK_AGENCY_TYPES = frozenset({AgencyType.DOMSTOL, AgencyType.KONFLIKTRAAD,
-                                    AgencyType.KRIMINALOMSORG, AgencyType.POLITI})
 BARNEVERN_ACTION = Action(
     _("Meldinger til barnevernet"), _("Meldinger fra andre virksomheter etter opplysningsplikten, "
                                       "for eksempel politiets våpenutløser."),

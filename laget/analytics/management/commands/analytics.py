@@ -1,6 +1,7 @@
 """`manage.py analytics`: recompute the indicators computed from Laget's data, load the open
-figures shipped with the repository, or import a statistics file (exit 2 and one line on stderr
-if the file or its arguments are bad; nothing is written then)."""
+figures shipped with the repository (or the områdesatsinger of today), or import a statistics
+file (exit 2 and one line on stderr if the file or its arguments are bad; nothing is written
+then)."""
 
 import datetime as dt
 from pathlib import Path
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from laget.analytics import compute, importer, services
+from laget.analytics import compute, importer, programmes, services
 from laget.analytics.services import ImportError_
 
 
@@ -20,7 +21,7 @@ def _month(text: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Area analytics: recompute | load-open-data | import FILE."
+    help = "Area analytics: recompute | load-open-data | load-programmes | import FILE."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         recompute.add_argument("--to", dest="until", help="Last month, YYYY-MM.")
         sub.add_parser("load-open-data",
                        help="Indicator definitions, population and the policy paper's figures.")
+        sub.add_parser("load-programmes",
+                       help="The three områdesatsinger of today with their areas (sourced).")
         load = sub.add_parser("import", help="Import a JSON-stat 2.0 or statistikkbank CSV file.")
         load.add_argument("file", type=Path)
         load.add_argument("--indicator", required=True)
@@ -76,6 +79,9 @@ class Command(BaseCommand):
         population = services.population_load()
         seed = services.seed_figures_load()
         return f"population: {population}, policy paper: {seed}"
+
+    def _load_programmes(self, options: dict[str, Any]) -> str:
+        return f"programmes: {programmes.programmes_load()}"
 
     def _import(self, options: dict[str, Any]) -> str:
         path: Path = options["file"]
