@@ -103,7 +103,7 @@ def test_request_latency_by_route_name_method_and_status_class(client, make_memb
         assert secret not in text
     # a bucket series for each label set, cumulative up to +Inf
     buckets = [s for s in scrape(client)[name] if s.name == f"{name}_bucket"
-               and s.labels.get("route") == "web:person_list"]
+               and s.labels.get("route") == "web:person_list" and s.labels["status"] == "2xx"]
     assert buckets[-1].labels["le"] == "+Inf"
     assert buckets[-1].value == listed + 2
 
