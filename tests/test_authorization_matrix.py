@@ -370,6 +370,7 @@ MATRIX = {
     "web:analytics_indicator": ({"key": "INDICATOR"}, LOGGED_IN),
     "web:analytics_indicator_xlsx": ({"key": "INDICATOR"}, LOGGED_IN),
     "web:analytics_district": ({"code": DISTRICT}, LOGGED_IN),
+    "web:analytics_district_xlsx": ({"code": DISTRICT}, LOGGED_IN),
     # The targeting index ranks areas from published figures (GET parameters are indicator keys
     # and weights); programmes, commitments and design checklists name organisations, never
     # persons: every logged-in user reads them; see programme_editor_page for the forms.
@@ -378,6 +379,7 @@ MATRIX = {
     "web:analytics_targeting_xlsx": ({}, LOGGED_IN),
     "web:analytics_programmes": ({}, LOGGED_IN),
     "web:analytics_programme": ({"area_programme_id": "AREAPROGRAMME"}, LOGGED_IN),
+    "web:analytics_programme_xlsx": ({"area_programme_id": "AREAPROGRAMME"}, LOGGED_IN),
     "web:analytics_commitment": ({"commitment_id": "COMMITMENT"}, LOGGED_IN),
     "web:analytics_devplan": ({"devplan_id": "DEVPLAN"}, LOGGED_IN),
     "web:analytics_programme_create": ({}, programme_editor_page),

@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("indikator/<slug:key>/xlsx/", analytics.indicator_export,
          name="analytics_indicator_xlsx"),
     path("bydel/<str:code>/", analytics.district, name="analytics_district"),
+    path("bydel/<str:code>/xlsx/", analytics.district_export, name="analytics_district_xlsx"),
     # the evaluation of measures and the bydel profile PDF (laget.analytics.evaluation, .profile)
     path("bydel/<str:code>/pdf/", analytics_evaluation.district_pdf,
          name="analytics_district_pdf"),
@@ -30,6 +31,8 @@ urlpatterns: list = [
          name="analytics_programme_create"),
     path("satsinger/<uuid:area_programme_id>/", analytics_programmes.programme_detail,
          name="analytics_programme"),
+    path("satsinger/<uuid:area_programme_id>/xlsx/", analytics_programmes.programme_export,
+         name="analytics_programme_xlsx"),
     path("satsinger/<uuid:area_programme_id>/endre/", analytics_programmes.programme_edit,
          name="analytics_programme_edit"),
     path("satsinger/<uuid:area_programme_id>/forpliktelser/ny/",

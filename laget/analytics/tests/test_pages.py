@@ -127,6 +127,25 @@ def test_district_fact_sheet(client, figures):
     assert missing.status_code == 404
 
 
+def test_district_fact_sheet_as_xlsx_holds_the_pages_cells(client, figures):
+    with clock.frozen(NOW):
+        export = client.get(reverse("web:analytics_district_xlsx", args=["030111"]))
+        missing = client.get(reverse("web:analytics_district_xlsx", args=["999999"]))
+    assert export.status_code == 200
+    assert export["Content-Disposition"].startswith('attachment; filename="bydel-030111-')
+    book = load_workbook(io.BytesIO(export.content))
+    assert len(book.sheetnames) >= 2
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    assert any(name.endswith("(syntetisk)") for name in book.sheetnames)
+    rows = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+            if row and any(row)]
+    numbers = [v for row in rows for v in row if isinstance(v, int | float)]
+    assert not [n for n in numbers if 0 < n < 5]  # a small count is its mark, never a number
+    assert any(row[0] == "Stovner" and "<5" in row for row in rows)
+    assert not any(row[0] in ("Alna", "Oslo i alt") for row in rows)  # the bydel's rows only
+    assert missing.status_code == 404
+
+
 def test_rate_page_draws_a_map_of_the_latest_month(client):
     factories.values("club_hours_per_1000", {("030111", FEB): Decimal("12.5"),
                                              ("030110", FEB): Decimal("3")}, n=4000)

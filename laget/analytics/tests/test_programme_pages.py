@@ -132,6 +132,24 @@ def test_programme_board_highlights_overdue_in_words(reader, analyst, groruddale
     assert 'data-testid="commitment-update"' not in detail.content.decode()
 
 
+def test_programme_as_xlsx_lists_the_board_and_the_design_report(reader, analyst,
+                                                                 groruddalen):
+    with clock.frozen(NOW):
+        programmes.commitment_create(
+            actor=actor_of(analyst), programme=groruddalen, party_kind="state",
+            party_name="Politiet", what="Fast nærpoliti.", indicator=None,
+            due_on=dt.date(2026, 1, 31))
+        export = reader.get(reverse("web:analytics_programme_xlsx", args=[groruddalen.pk]))
+    assert export.status_code == 200 and export["Cache-Control"] == "no-store"
+    book = load_workbook(io.BytesIO(export.content))
+    assert book.sheetnames == ["Forpliktelser", "Utforming"]
+    rows = list(book["Forpliktelser"].iter_rows(values_only=True))
+    politiet = next(row for row in rows if row and row[1] == "Politiet")
+    assert politiet[2] == "Fast nærpoliti." and politiet[6] == 38  # days over the due date
+    assert analyst.username not in str(rows)  # not who changed it
+    assert list(book["Utforming"].iter_rows(values_only=True))[-1][0] == "I alt"
+
+
 def test_commitments_are_written_by_the_analyst(writer, reader, groruddalen):
     indicators_sync()
     url = reverse("web:analytics_commitment_create", args=[groruddalen.pk])

@@ -1,7 +1,7 @@
-"""An indicator's published table as an XLSX workbook (openpyxl, write-only): the same cells as
-the page — a hidden figure is written as its mark («<5», «skjult», «<10»), never as a number —
-and the provenance above the table. Synthetic figures are labelled in the heading and the
-sheet's name."""
+"""An indicator's published table, or a bydel's fact sheet, as an XLSX workbook (openpyxl,
+write-only): the same cells as the page — a hidden figure is written as its mark («<5»,
+«skjult», «<10»), never as a number — and the provenance above the table. Synthetic figures are
+labelled in the heading and the sheet's name."""
 
 import io
 from typing import Any
@@ -16,7 +16,7 @@ from laget.analytics import publish
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
+def xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text stays text: "=…" is no formula
@@ -32,10 +32,9 @@ def _value(cell: publish.Cell) -> Any:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def indicator_xlsx(table: publish.Table) -> bytes:
-    workbook = Workbook(write_only=True)
-    title = _("Syntetisk") if table.synthetic else _("Indikator")
-    sheet = workbook.create_sheet(title)
+def _write_table(sheet: Any, table: publish.Table,
+                 rows: list[tuple[publish.Area | None, list[publish.Cell]]]) -> None:
+    """The provenance of `table`'s indicator, then `rows` under the table's columns."""
     indicator = table.indicator
     header: list[tuple[str, str]] = [
         (_("Indikator"), publish.name(indicator)),
@@ -62,17 +61,41 @@ def indicator_xlsx(table: publish.Table) -> bytes:
         header.append((_("Skjerming"), _("Medianer vises bare for grupper på minst %(n)s.")
                        % {"n": table.min_group}))
     for label, value in header:
-        sheet.append([_cell(sheet, label, bold=True), _cell(sheet, value)])
+        sheet.append([xlsx_cell(sheet, label, bold=True), xlsx_cell(sheet, value)])
     sheet.append([])
     columns = [_("Område"), _("Kode"), *table.period_labels]
     if table.totals:
         columns.append(_("I alt"))
-    sheet.append([_cell(sheet, text, bold=True) for text in columns])
-    for area, cells in table.rows():
+    sheet.append([xlsx_cell(sheet, text, bold=True) for text in columns])
+    for area, cells in rows:
         name = area.name if area else _("Oslo i alt")
         code = area.code if area else "0301"
-        sheet.append([_cell(sheet, name), _cell(sheet, code),
-                      *(_cell(sheet, _value(cell)) for cell in cells)])
+        sheet.append([xlsx_cell(sheet, name), xlsx_cell(sheet, code),
+                      *(xlsx_cell(sheet, _value(cell)) for cell in cells)])
+
+
+def _saved(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def indicator_xlsx(table: publish.Table) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Syntetisk") if table.synthetic else _("Indikator"))
+    _write_table(sheet, table, list(table.rows()))
+    return _saved(workbook)
+
+
+def fact_sheet_xlsx(items: list[publish.FactSheetItem]) -> bytes:
+    """A bydel's fact sheet: one sheet per indicator with the bydel's rows of the city-wide
+    published table — the same cells as the page, so nothing new can be worked out from it."""
+    workbook = Workbook(write_only=True)
+    for number, item in enumerate(items, start=1):
+        mark = f" ({_('syntetisk')})" if item.table.synthetic else ""
+        # a sheet's name: at most 31 characters and unique, so numbered
+        title = f"{number} {item.indicator.key}"[:31 - len(mark)] + mark
+        _write_table(workbook.create_sheet(title), item.table, item.rows)
+    if not items:
+        workbook.create_sheet(_("Ingen tall"))
+    return _saved(workbook)

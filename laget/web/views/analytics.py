@@ -18,7 +18,11 @@ from laget.areas.selectors import district_get
 from laget.core import clock
 from laget.core.errors import NotFound
 from laget.web import charts
-from laget.web.services.analytics_export import XLSX_CONTENT_TYPE, indicator_xlsx
+from laget.web.services.analytics_export import (
+    XLSX_CONTENT_TYPE,
+    fact_sheet_xlsx,
+    indicator_xlsx,
+)
 
 
 def _indicator(key: str) -> Indicator:
@@ -95,8 +99,8 @@ def indicator_export(request: HttpRequest, actor: Actor | None, key: str) -> Htt
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
-@actor_required()
-def district(request: HttpRequest, actor: Actor | None, code: str) -> HttpResponse:
+def _fact_sheet(request: HttpRequest,
+                code: str) -> tuple[District, int, list[publish.FactSheetItem]]:
     try:
         place = district_get(code=code)
     except NotFound:
@@ -105,7 +109,12 @@ def district(request: HttpRequest, actor: Actor | None, code: str) -> HttpRespon
         year = int(request.GET.get("ar", ""))
     except ValueError:
         year = clock.today().year
-    items = publish.fact_sheet(district=place, year=year)
+    return place, year, publish.fact_sheet(district=place, year=year)
+
+
+@actor_required()
+def district(request: HttpRequest, actor: Actor | None, code: str) -> HttpResponse:
+    place, year, items = _fact_sheet(request, code)
     series = []
     for item in items:
         if item.table.totals and item.indicator.level == Level.BYDEL:
@@ -115,3 +124,12 @@ def district(request: HttpRequest, actor: Actor | None, code: str) -> HttpRespon
         "district": place, "year": year, "items": [
             (item, publish.name(item.indicator)) for item in items],
         "series": series})
+
+
+@actor_required()
+def district_export(request: HttpRequest, actor: Actor | None, code: str) -> HttpResponse:
+    """The fact sheet as XLSX: aggregates only, like the page (no audit event)."""
+    place, year, items = _fact_sheet(request, code)
+    name = f"bydel-{place.code}-{year}.xlsx"
+    return HttpResponse(fact_sheet_xlsx(items), content_type=XLSX_CONTENT_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

@@ -37,6 +37,7 @@ from laget.web.services.analytics_targeting_export import (
     ranking_xlsx,
     reason_text,
 )
+from laget.web.services.programme_export import programme_xlsx
 
 # --- the targeting index -------------------------------------------------------------------------
 
@@ -143,6 +144,20 @@ def programme_detail(request: HttpRequest, actor: Actor | None,
         "programme": programme, "board": programmes.board(programme=programme),
         "plans": plans, "totals": totals, "may_edit": programmes.may_edit(actor),
         "today": clock.today()})
+
+
+@actor_required()
+def programme_export(request: HttpRequest, actor: Actor | None,
+                     area_programme_id: uuid.UUID) -> HttpResponse:
+    """The board and the design report as XLSX (no personal data, like the page)."""
+    programme = _programme(area_programme_id)
+    plans, totals = programmes.design_report(programme=programme)
+    today = clock.today()
+    content = programme_xlsx(programme=programme, board=programmes.board(programme=programme),
+                             plans=plans, totals=totals, today=today)
+    name = f"omradesatsing-{programme.pk.hex[:8]}-{today.isoformat()}.xlsx"
+    return HttpResponse(content, content_type=XLSX_CONTENT_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 def _programme_data(form: ProgrammeForm) -> programmes.ProgrammeData:
