@@ -182,6 +182,8 @@ class Action(models.TextChoices):
         "Krav om retting eller innsigelse registrert")
     RECTIFICATION_DECIDE = "rectification.decide", _(
         "Krav om retting eller innsigelse avgjort")
+    RECTIFICATION_EXTEND = "rectification.extend", _(
+        "Frist for krav om retting eller innsigelse forlenget")
     RECTIFICATION_VIEW = "rectification.view", _("Krav om retting eller innsigelse vist")
     RECTIFICATION_ACCESS_DENIED = "rectification.access_denied", _(
         "Avvist tilgang til krav om retting eller innsigelse")

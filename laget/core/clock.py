@@ -4,6 +4,7 @@ Everything that asks "what time is it" asks here, so that deadlines, ages and au
 tested at chosen instants.
 """
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,16 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Today's date in Oslo."""
     return now().astimezone(OSLO).date()
+
+
+def add_months[D: dt.date](day: D, months: int) -> D:
+    """The same day (and time, for a datetime) `months` calendar months later, or earlier for a
+    negative number; the month's last day where it has no such day (31 January + 1 → 28 or 29
+    February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return day.replace(year=year, month=month + 1,
+                       day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @contextmanager

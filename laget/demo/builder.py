@@ -19,6 +19,7 @@ from laget.demo.analytics import build_analytics
 from laget.demo.cases import build_cases
 from laget.demo.familysupport import build_familysupport
 from laget.demo.intensive import build_intensive
+from laget.demo.lifecycle import build_lifecycle
 from laget.demo.mentors import build_mentors
 from laget.demo.pathways import build_pathways
 from laget.demo.reentry import build_reentry
@@ -249,6 +250,7 @@ def build_demo(*, seed: int = 2026, persons: int = 300) -> DemoSummary:
     build_familysupport(districts=PILOT_DISTRICTS)
     build_schools(districts=PILOT_DISTRICTS)
     build_reentry(districts=PILOT_DISTRICTS)
+    build_lifecycle(districts=PILOT_DISTRICTS)
     build_analytics()  # last: it counts what the others made
     if summary.created_persons:
         audit_record(

@@ -1,10 +1,18 @@
 """The archived documents of one closed case, rendered as PDF/A-2b with WeasyPrint: the case's
 course and plan, the minutes of each held meeting, and the bydel's own entries (read through
-`laget.sharing.archive`). Each is written straight to a file in the extract's directory.
+`laget.sharing.archive`) with their attachments. Each is written straight to a file in the
+extract's directory.
+
+An attached image (PNG, JPEG) or text file becomes a PDF/A-2b of its own (the image on the page,
+the text as it was), a «vedlegg» to the entries' document. A PDF or Word file cannot be made
+PDF/A here without a converter Laget does not ship: it is not put in the extract, and the entries'
+document lists it by name, type and checksum so that the archive can ask the bydel for it in an
+archival format.
 
 The templates use no external resource (system fonts only, no images or links fetched), so
 rendering reads nothing but the data passed in."""
 
+import base64
 import datetime as dt
 import hashlib
 import uuid
@@ -17,6 +25,7 @@ from django.utils import translation
 
 from laget.cases.models import CaseStatusChange, Meeting, MeetingDecision, MeetingStatus, Plan
 from laget.records.models import Case, Entry
+from laget.sharing.archive import ArchiveAttachment
 
 PDF_VARIANT = "pdf/a-2b"
 PDF_FORMAT = "PDF/A - ISO 19005-2:2011 (PDF/A-2b)"
@@ -26,7 +35,7 @@ PDF_FORMAT = "PDF/A - ISO 19005-2:2011 (PDF/A-2b)"
 class RenderedDocument:
     """One file written into the extract."""
 
-    kind: str  # saksforlop | motereferat | opplysninger
+    kind: str  # saksforlop | motereferat | opplysninger | vedlegg (to opplysninger)
     object_id: uuid.UUID  # the case's, or the meeting's
     title: str
     created_at: dt.datetime
@@ -58,9 +67,17 @@ def _name(user: Any) -> str:
     return (user.get_full_name() or user.username) if user is not None else "Laget"
 
 
+#: the attachment types made into PDF/A here, and how each is shown on the page
+CONVERTED = {"image/png": "image", "image/jpeg": "image", "text/plain": "text"}
+
+
+def convertible(attachment: ArchiveAttachment) -> bool:
+    return attachment.content_type in CONVERTED
+
+
 def case_documents(
     *, case: Case, entries: list[Entry], excluded: int, root: Path, folder: str,
-    printed: dt.datetime,
+    printed: dt.datetime, attachments: list[ArchiveAttachment] = (),  # type: ignore[assignment]
 ) -> list[RenderedDocument]:
     """Render the case's documents into `root / folder` and describe each. Meetings and status
     history are read here (lifecycle is above cases); the entries come from the sharing engine's
@@ -99,7 +116,21 @@ def case_documents(
         add("motereferat", meeting.pk, "Møtereferat", meeting.minutes_at or meeting.starts_at,
             _name(meeting.minutes_by), "archive_minutes.html",
             {"meeting": meeting, "decisions": decisions}, f"motereferat-{number:03d}.pdf")
+    authors = {e.pk: e for e in entries}
+    kept = [a for a in attachments if convertible(a)]
     add("opplysninger", case.pk, "Bydelens opplysninger i saken", case.closed_at or printed,
         _name(case.opened_by), "archive_entries.html",
-        {"entries": entries, "excluded": excluded}, "opplysninger.pdf")
+        {"entries": entries, "excluded": excluded, "kept": kept,
+         "not_converted": [a for a in attachments if not convertible(a)]}, "opplysninger.pdf")
+    for number, attachment in enumerate(kept, start=1):
+        entry = authors[attachment.entry_id]
+        shown: dict[str, Any] = {"attachment": attachment, "entry": entry,
+                                 "shown_as": CONVERTED[attachment.content_type]}
+        if shown["shown_as"] == "image":
+            shown["data_uri"] = (f"data:{attachment.content_type};base64,"
+                                 + base64.b64encode(attachment.data).decode("ascii"))
+        else:
+            shown["text"] = attachment.data.decode("utf-8", errors="replace")
+        add("vedlegg", attachment.id, f"Vedlegg: {attachment.name}", entry.created_at,
+            _name(entry.author), "archive_attachment.html", shown, f"vedlegg-{number:03d}.pdf")
     return documents

@@ -19,7 +19,6 @@
 - `erasure_reject`, `hold_place`, `hold_lift`: the leader's other decisions, audited.
 """
 
-import calendar
 import datetime as dt
 import uuid
 from collections import Counter
@@ -78,17 +77,11 @@ RECONSIDER_AFTER = dt.timedelta(days=90)
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
     """The same time `months` calendar months earlier (the last day of a shorter month)."""
-    return _shift(moment, -months)
+    return clock.add_months(moment, -months)
 
 
 def months_after(moment: dt.datetime, months: int) -> dt.datetime:
-    return _shift(moment, months)
-
-
-def _shift(moment: dt.datetime, months: int) -> dt.datetime:
-    year, month = divmod(moment.year * 12 + moment.month - 1 + months, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return moment.replace(year=year, month=month + 1, day=min(moment.day, last))
+    return clock.add_months(moment, months)
 
 
 def rule_key(entry: RetentionEntry) -> str:

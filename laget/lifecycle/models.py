@@ -54,6 +54,9 @@ class ItemKind(models.TextChoices):
     #: another agency's entry on the case: not in this bydel's extract (that agency archives its
     #: own records); listed by id so that the extract says exactly what did not leave.
     ENTRY_EXCLUDED = "entry_excluded", _("Opplysning fra en annen virksomhet (ikke med)")
+    #: a PDF or Word attachment of the bydel's own entry: not convertible to PDF/A here, so not
+    #: in the extract; listed (and named in the entries' document) for the archive to ask for
+    ATTACHMENT_NOT_CONVERTED = "attachment_nc", _("Vedlegg som ikke kunne gjøres om til PDF/A")
 
 
 class ArchivedItem(BaseModel):
@@ -80,8 +83,10 @@ class ArchivedItem(BaseModel):
         verbose_name = _("arkivert element")
         verbose_name_plural = _("arkiverte elementer")
         ordering = ["extract", "case", "kind", "document", "object_id"]
+        # whether a case is archived (the archive's due cases)
         indexes = [models.Index(fields=["case"], name="lifecycle_item_case_idx")]
         constraints = [
+            # an object's document once per extract
             models.UniqueConstraint(
                 fields=["extract", "kind", "object_id", "document"],
                 name="lifecycle_item_once_per_extract",
@@ -139,9 +144,11 @@ class ErasureCandidate(BaseModel):
         verbose_name = _("sletting til bekreftelse")
         verbose_name_plural = _("slettinger til bekreftelse")
         ordering = ["due_at", "id"]
+        # the erasure page: a bydel's due candidates by due time
         indexes = [models.Index(fields=["district", "status", "due_at"],
                                 name="lifecycle_candidate_desk_idx")]
         constraints = [
+            # one live candidate per object (the daily sweep skips those it has)
             models.UniqueConstraint(
                 fields=["kind", "object_id"], condition=~models.Q(status="rejected"),
                 name="lifecycle_candidate_once",
@@ -204,6 +211,7 @@ class LegalHold(BaseModel):
         verbose_name = _("sletteforbud")
         verbose_name_plural = _("sletteforbud")
         ordering = ["-starts_on", "-created_at"]
+        # whether a legal hold stops an object's erasure
         indexes = [models.Index(fields=["kind", "object_id"], name="lifecycle_hold_object_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
@@ -250,6 +258,7 @@ class Tombstone(BaseModel):
         verbose_name_plural = _("gravsteiner")
         ordering = ["-erased_at", "-id"]
         constraints = [
+            # one tombstone per erased object
             models.UniqueConstraint(fields=["kind", "original_id"],
                                     name="lifecycle_tombstone_once"),
         ]

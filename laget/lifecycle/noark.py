@@ -28,6 +28,8 @@ class Journalpost:
     document: RenderedDocument
     number: int  # journalpostnummer within the folder
     sequence: int  # journalsekvensnummer within the extract
+    #: the main document's attachments (dokumentnummer 2, 3, …, «Vedlegg»)
+    attachments: list[RenderedDocument] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +145,24 @@ def _journalpost(mappe: ET.Element, post: Journalpost, header: ExtractHeader) ->
     _add(reg, "opprettetAv", doc.created_by)
     _add(reg, "arkivertDato", archived)
     _add(reg, "arkivertAv", header.created_by)
+    _dokumentbeskrivelse(reg, doc, header, number=1, role="Hoveddokument")
+    for number, attachment in enumerate(post.attachments, start=2):
+        _dokumentbeskrivelse(reg, attachment, header, number=number, role="Vedlegg")
+    _add(reg, "tittel", doc.title)
+    korrespondansepart = ET.SubElement(reg, "korrespondansepart")
+    _add(korrespondansepart, "korrespondanseparttype", "Intern avsender")
+    _add(korrespondansepart, "korrespondansepartNavn", header.agency_name)
+    _add(reg, "journalaar", doc.created_at.year)
+    _add(reg, "journalsekvensnummer", post.sequence)
+    _add(reg, "journalpostnummer", post.number)
+    _add(reg, "journalposttype", "Organinternt dokument uten oppfølging")
+    _add(reg, "journalstatus", "Arkivert")
+    _add(reg, "journaldato", doc.created_at.date().isoformat())
+
+
+def _dokumentbeskrivelse(reg: ET.Element, doc: RenderedDocument, header: ExtractHeader, *,
+                         number: int, role: str) -> None:
+    created, archived = _when(doc.created_at), _when(header.created_at)
     beskrivelse = ET.SubElement(reg, "dokumentbeskrivelse")
     _add(beskrivelse, "systemID", uuid.uuid5(header.extract_id, f"dokument:{doc.relative}"))
     _add(beskrivelse, "dokumenttype", "Saksdokument")
@@ -150,8 +170,8 @@ def _journalpost(mappe: ET.Element, post: Journalpost, header: ExtractHeader) ->
     _add(beskrivelse, "tittel", doc.title)
     _add(beskrivelse, "opprettetDato", created)
     _add(beskrivelse, "opprettetAv", doc.created_by)
-    _add(beskrivelse, "tilknyttetRegistreringSom", "Hoveddokument")
-    _add(beskrivelse, "dokumentnummer", 1)
+    _add(beskrivelse, "tilknyttetRegistreringSom", role)
+    _add(beskrivelse, "dokumentnummer", number)
     _add(beskrivelse, "tilknyttetDato", archived)
     _add(beskrivelse, "tilknyttetAv", header.created_by)
     objekt = ET.SubElement(beskrivelse, "dokumentobjekt")
@@ -165,16 +185,6 @@ def _journalpost(mappe: ET.Element, post: Journalpost, header: ExtractHeader) ->
     _add(objekt, "sjekksum", doc.sha256)
     _add(objekt, "sjekksumAlgoritme", "SHA256")
     _add(objekt, "filstoerrelse", doc.size)
-    _add(reg, "tittel", doc.title)
-    korrespondansepart = ET.SubElement(reg, "korrespondansepart")
-    _add(korrespondansepart, "korrespondanseparttype", "Intern avsender")
-    _add(korrespondansepart, "korrespondansepartNavn", header.agency_name)
-    _add(reg, "journalaar", doc.created_at.year)
-    _add(reg, "journalsekvensnummer", post.sequence)
-    _add(reg, "journalpostnummer", post.number)
-    _add(reg, "journalposttype", "Organinternt dokument uten oppfølging")
-    _add(reg, "journalstatus", "Arkivert")
-    _add(reg, "journaldato", doc.created_at.date().isoformat())
 
 
 def endringslogg_tree(changes: list[StatusChange]) -> ET.ElementTree:

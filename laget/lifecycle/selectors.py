@@ -4,9 +4,10 @@ dates, file names and checksums), so they are not audited; downloading an extrac
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType, Role
@@ -117,6 +118,20 @@ def erasure_rejected_for(*, actor: Actor) -> QuerySet[ErasureCandidate]:
 def holds_for(*, actor: Actor) -> QuerySet[LegalHold]:
     return _in_scope(actor, LegalHold.objects.all()).select_related(
         "placed_by", "lifted_by").order_by("lifted_at", "-starts_on", "-created_at")
+
+
+def hold_panel_for(*, actor: Actor, case: Case) -> dict[str, Any] | None:
+    """On the case page, for the leader of the case's bydel: the holds on the case or its person
+    that stop erasure today, and the way to place one. Nothing for anyone else."""
+    if not is_archiving_leader(actor):
+        return None
+    assert actor.membership is not None
+    if actor.membership.agency.district_id != case.district_id:
+        return None
+    holds = LegalHold.objects.active().filter(
+        Q(kind=ErasureKind.CASE, object_id=case.pk)
+        | Q(kind=ErasureKind.PERSON, object_id=case.person_id)).order_by("ends_on", "id")
+    return {"holds": list(holds), "kind": ErasureKind.CASE, "object_id": case.pk}
 
 
 def tombstones_for(*, actor: Actor) -> QuerySet[Tombstone]:

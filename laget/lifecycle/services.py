@@ -24,7 +24,7 @@ from laget.cases.models import CaseStatusChange
 from laget.core import clock
 from laget.core.errors import DomainError
 from laget.lifecycle import noark
-from laget.lifecycle.documents import RenderedDocument, case_documents
+from laget.lifecycle.documents import RenderedDocument, case_documents, convertible
 from laget.lifecycle.models import ArchivedItem, ArchiveExtract, ItemKind
 from laget.lifecycle.selectors import cases_due_for, is_archiving_leader
 from laget.records.models import Case
@@ -130,7 +130,9 @@ def _build(*, actor: Actor, agency: object, cases: list[Case], extract_id: uuid.
         found = archive_entries_for(actor=actor, case=case)
         documents = case_documents(
             case=case, entries=found.own, excluded=len(found.excluded_ids), root=directory,
-            folder=f"dokumenter/{case.pk}", printed=now)  # type: ignore[arg-type]
+            folder=f"dokumenter/{case.pk}", printed=now,  # type: ignore[arg-type]
+            attachments=found.attachments)
+        attached = [d for d in documents if d.kind == "vedlegg"]
         year = case.created_at.year
         sequence_in_year[year] = sequence_in_year.get(year, 0) + 1
         history = _status_changes(case)
@@ -140,13 +142,16 @@ def _build(*, actor: Actor, agency: object, cases: list[Case], extract_id: uuid.
             closed_at=case.closed_at or now, closed_by=history[-1].by if history else by,  # type: ignore[arg-type]
             responsible=_name(case.opened_by), part_name=case.person.full_name,
         )
-        for number, document in enumerate(documents, start=1):
+        main = [d for d in documents if d.kind != "vedlegg"]
+        for number, document in enumerate(main, start=1):
             journal_sequence += 1
-            folder.journalposter.append(
-                noark.Journalpost(document=document, number=number, sequence=journal_sequence))
+            folder.journalposter.append(noark.Journalpost(
+                document=document, number=number, sequence=journal_sequence,
+                attachments=attached if document.kind == "opplysninger" else []))
         folders.append(folder)
         changes.extend(history)
-        per_case.append((case, documents, [e.pk for e in found.own], found.excluded_ids))
+        per_case.append((case, documents, [e.pk for e in found.own], found.excluded_ids,
+                         [a.id for a in found.attachments if not convertible(a)]))
 
     closed_days = [(c.closed_at or now).date() for c in cases]  # type: ignore[union-attr]
     header = noark.ExtractHeader(
@@ -161,11 +166,12 @@ def _build(*, actor: Actor, agency: object, cases: list[Case], extract_id: uuid.
         shutil.copyfile(noark.SCHEMA_DIR / "v5.0" / name, directory / name)
     shutil.copyfile(noark.SCHEMA_DIR / "addml" / "v8.3" / "addml.xsd", directory / "addml.xsd")
     described = ("arkivstruktur.xml", "endringslogg.xml", *SCHEMA_FILES)
-    documents_total = sum(len(f.journalposter) for f in folders)
+    posts_total = sum(len(f.journalposter) for f in folders)
+    documents_total = sum(1 + len(p.attachments) for f in folders for p in f.journalposter)
     noark.write_xml(
         noark.arkivuttrekk_tree(
             header, {name: _sha256(directory / name) for name in described},
-            {"mappe": len(folders), "registrering": documents_total,
+            {"mappe": len(folders), "registrering": posts_total,
              "dokumentbeskrivelse": documents_total, "dokumentobjekt": documents_total,
              "endring": len(changes)}),
         directory / "arkivuttrekk.xml")
@@ -180,10 +186,10 @@ def _build(*, actor: Actor, agency: object, cases: list[Case], extract_id: uuid.
         id=extract_id, district_id=cases[0].district_id, agency=agency, created_by=actor.user,
         created_at=now, directory=str(directory), zip_name=zip_path.name,
         zip_sha256=_sha256(zip_path), zip_size=zip_path.stat().st_size,
-        case_count=len(cases), document_count=sum(len(d) for _c, d, _o, _x in per_case),
+        case_count=len(cases), document_count=sum(len(d) for _c, d, _o, _x, _n in per_case),
     )
     items: list[ArchivedItem] = []
-    for case, documents, entry_ids, excluded_ids in per_case:
+    for case, documents, entry_ids, excluded_ids, not_converted in per_case:
         items.append(ArchivedItem(extract=extract, case=case, kind=ItemKind.CASE,
                                   object_id=case.pk))
         items += [
@@ -197,6 +203,9 @@ def _build(*, actor: Actor, agency: object, cases: list[Case], extract_id: uuid.
                   for pk in entry_ids]
         items += [ArchivedItem(extract=extract, case=case, kind=ItemKind.ENTRY_EXCLUDED,
                                object_id=pk) for pk in excluded_ids]
+        items += [ArchivedItem(extract=extract, case=case,
+                               kind=ItemKind.ATTACHMENT_NOT_CONVERTED, object_id=pk)
+                  for pk in not_converted]
         audit_record(
             action=Action.LIFECYCLE_ARCHIVE_CASE, actor=actor, obj=case, persons=[case.person_id],
             purpose=Purpose.ARKIVERING, basis="arkivlova § 6",
@@ -206,6 +215,7 @@ def _build(*, actor: Actor, agency: object, cases: list[Case], extract_id: uuid.
                 "sha256": [d.sha256 for d in documents],
                 "entries": [str(pk) for pk in entry_ids],
                 "entries_excluded": [str(pk) for pk in excluded_ids],
+                "attachments_not_converted": [str(pk) for pk in not_converted],
             },
         )
     ArchivedItem.objects.bulk_create(items)

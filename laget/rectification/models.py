@@ -94,13 +94,24 @@ class RectificationRequest(BaseModel):
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    #: GDPR art. 12(3): the month may be extended once by two further months where necessary,
+    #: the person told of it, with the reasons, within the first month
+    extended_from = models.DateField(_("opprinnelig frist"), null=True, blank=True)
+    extended_at = models.DateTimeField(_("fristen forlenget"), null=True, blank=True)
+    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("forlenget av"),
+                                    on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    extension_reason = models.TextField(_("grunnen til forlengelsen"),
+                                        max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("krav om retting eller innsigelse")
         verbose_name_plural = _("krav om retting eller innsigelse")
         ordering = ["deadline", "received_at", "id"]
         indexes = [
+            # the agency's open requests by deadline (the list)
             models.Index(fields=["agency", "decision", "deadline"], name="rect_agency_open_idx"),
+            # a person's requests, newest first (the family page)
             models.Index(fields=["person", "-received_at"], name="rect_person_idx"),
         ]
         constraints = [
@@ -119,6 +130,12 @@ class RectificationRequest(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(GreaterThanOrEqual(Length("what_is_wrong"), 1)),
                 name="rect_what_is_wrong_given"),
+            models.CheckConstraint(
+                condition=models.Q(extended_from__isnull=True, extended_at__isnull=True,
+                                   extended_by__isnull=True, extension_reason="")
+                | (models.Q(extended_from__isnull=False, extended_at__isnull=False,
+                            extended_by__isnull=False) & ~models.Q(extension_reason="")),
+                name="rect_extension_complete"),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +144,10 @@ class RectificationRequest(BaseModel):
     @property
     def is_open(self) -> bool:
         return not self.decision
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extended_from is not None
 
 
 class RequestedEntry(BaseModel):
@@ -146,6 +167,7 @@ class RequestedEntry(BaseModel):
         verbose_name_plural = _("opplysninger i kravet")
         ordering = ["created_at", "id"]
         constraints = [
+            # an entry once per request
             models.UniqueConstraint(fields=["request", "entry"], name="rect_entry_once"),
         ]
 

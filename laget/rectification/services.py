@@ -5,7 +5,6 @@ supersedes the old one, which the normal views no longer show but the history, t
 the audit log keep. The deciding agency's team members are told through the outbox, with no
 personal data in the text."""
 
-import calendar
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -46,12 +45,14 @@ from laget.sharing import services as sharing_services
 PURPOSE = Purpose.REGISTRERING
 
 
+#: GDPR art. 12(3): "extended by two further months where necessary".
+EXTENSION_MONTHS = 2
+
+
 def deadline_for(received_at: dt.datetime) -> dt.date:
     """One month after receipt (GDPR art. 12(3)): the same day of the next month in Oslo, or that
     month's last day when it has no such day (31 January → 28 or 29 February)."""
-    day = received_at.astimezone(clock.OSLO).date()
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return clock.add_months(received_at.astimezone(clock.OSLO).date(), 1)
 
 
 def _text(value: str, *, required: bool, message: str, code: str) -> str:
@@ -289,3 +290,90 @@ def request_decide(
                              kwargs={"rectification_id": request.pk}),
             )
     return request
+
+
+def request_extend(*, actor: Actor, request: RectificationRequest,
+                   reason: str) -> RectificationRequest:
+    """GDPR art. 12(3): where a request is complex or there are many, the deciding agency may
+    extend the month once by two further months, within the first month and with its reasons.
+    Whoever registered the request is asked to tell the person; the family pages show the new
+    deadline and the reasons."""
+    locked = RectificationRequest.objects.select_for_update().filter(pk=request.pk).first()
+    if locked is None:
+        raise NotFound()
+    request = locked
+    if not may_decide(actor, request):
+        raise DomainError(_("Bare virksomheten som eier opplysningene, kan forlenge fristen."),
+                          code="forbidden")
+    if not request.is_open:
+        raise DomainError(_("Kravet er allerede avgjort."), code="decided")
+    if request.is_extended:
+        raise DomainError(_("Fristen er allerede forlenget én gang."), code="extended")
+    today = clock.today()
+    if today > request.deadline:
+        raise DomainError(_("Fristen kan bare forlenges før den første måneden er ute."),
+                          code="too_late")
+    reason = _text(reason, required=True, code="reason",
+                   message=_("Skriv hvorfor fristen må forlenges."))
+    now = clock.now()
+    request.extended_from = request.deadline
+    request.deadline = clock.add_months(request.deadline, EXTENSION_MONTHS)
+    request.extended_at = now
+    request.extended_by = actor.user
+    request.extension_reason = reason
+    request.save(update_fields=["extended_from", "deadline", "extended_at", "extended_by",
+                                "extension_reason", "updated_at"])
+    audit_record(action=Action.RECTIFICATION_EXTEND, actor=actor, obj=request,
+                 persons=[request.person_id], purpose=PURPOSE,
+                 details={"kind": request.kind, "from": request.extended_from.isoformat(),
+                          "to": request.deadline.isoformat()})
+    link = reverse("web:rectification_detail", kwargs={"rectification_id": request.pk})
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _("Fristen for et krav om retting eller en innsigelse er forlenget til "
+                 "%(deadline)s. Personen skal få vite om forlengelsen og grunnen innen den "
+                 "første fristen.") % {"deadline": request.deadline.strftime("%d.%m.%Y")}
+        if request.registered_by_id and request.registered_by_id != actor.user.pk:
+            notify_user(user=request.registered_by,  # type: ignore[arg-type]
+                        key=f"rectification-extended:{request.pk}",
+                        subject=_("Fristen for et krav om retting er forlenget"),
+                        body=body, link=link)
+    return request
+
+
+#: Days before the deadline the deciding agency is reminded of an open request.
+REMINDER_DAYS = 7
+
+
+def remind_due(*, today: dt.date | None = None) -> int:
+    """Once a day: the deciding agency's people on the case are reminded of every open request
+    whose deadline is within `REMINDER_DAYS` days, and told once more when it has passed. Each
+    message is keyed by request, user and deadline, so a day's second run sends nothing and an
+    extended deadline is reminded afresh. No personal data in the text. Returns the messages
+    queued."""
+    today = today or clock.today()
+    soon = today + dt.timedelta(days=REMINDER_DAYS)
+    sent = 0
+    due = (RectificationRequest.objects.filter(decision="", deadline__lte=soon)
+           .select_related("case", "agency").order_by("deadline", "id"))
+    with translation.override(settings.LANGUAGE_CODE):
+        for request in due:
+            overdue = request.deadline < today
+            link = reverse("web:rectification_detail", kwargs={"rectification_id": request.pk})
+            deadline = request.deadline.strftime("%d.%m.%Y")
+            if overdue:
+                subject = _("Et krav om retting har passert fristen")
+                body = _("Fristen for et krav om retting eller en innsigelse i en sak du er med "
+                         "i, gikk ut %(deadline)s. Avgjør kravet så snart som mulig.") % {
+                             "deadline": deadline}
+            else:
+                subject = _("Et krav om retting skal avgjøres snart")
+                body = _("Et krav om retting eller en innsigelse i en sak du er med i, skal "
+                         "avgjøres innen %(deadline)s.") % {"deadline": deadline}
+            stage = "overdue" if overdue else "soon"
+            for user in _team_users(request.case, request.agency):
+                with transaction.atomic():
+                    message = notify_user(
+                        user=user, subject=subject, body=body, link=link,
+                        key=f"rectification-{stage}:{request.pk}:{user.pk}:{request.deadline}")
+                sent += message is not None
+    return sent

@@ -7,7 +7,6 @@ kriminalomsorgen) or, in SaLTo's age range without one, sends a concern to the b
 coordinator, who opens the case — confirms the release, and NAV keeps the plan, its readiness
 checklist and the outcomes 3, 6 and 12 months after release."""
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -50,11 +49,7 @@ CHECKLIST_FIELDS = ("id_documents", "bank_account", "housing_confirmed", "first_
 UPCOMING = (ReleaseStatus.REGISTERED, ReleaseStatus.HANDED_OVER)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the month's last day where it has no such day (31 → 30)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+add_months = clock.add_months
 
 
 def outcome_due(release: Release, milestone: int) -> dt.date | None:

@@ -7,7 +7,9 @@ included, as the record stands) — whether or not the sharing engine would show
 leader today (a leader is seldom on a closed case's team). Every other agency's entry stays out:
 that agency is its own arkivskaper and archives its own records. Those entries are named by id
 only (never read: no text, category or source leaves this module), so that the extract can list
-exactly what did not go. The caller records the audit event, one per case, naming every id."""
+exactly what did not go. The files attached to the bydel's own entries come with their bytes,
+for the archive to hold them in an archival format. The caller records the audit event, one per
+case, naming every id."""
 
 import uuid
 from dataclasses import dataclass
@@ -16,13 +18,26 @@ from laget.accounts.actor import Actor
 from laget.accounts.models import AgencyType, Role
 from laget.core.errors import NotFound
 from laget.records.access import entries_opened
-from laget.records.models import Case, CaseStatus, Entry
+from laget.records.models import Case, CaseStatus, Entry, EntryAttachment
+
+
+@dataclass(frozen=True)
+class ArchiveAttachment:
+    """A file attached to one of the bydel's own entries, with its bytes."""
+
+    id: uuid.UUID
+    entry_id: uuid.UUID
+    name: str
+    content_type: str
+    sha256: str
+    data: bytes
 
 
 @dataclass(frozen=True)
 class ArchiveEntries:
     own: list[Entry]
     excluded_ids: list[uuid.UUID]
+    attachments: list[ArchiveAttachment]
 
 
 def archive_entries_for(*, actor: Actor, case: Case) -> ArchiveEntries:
@@ -46,4 +61,12 @@ def archive_entries_for(*, actor: Actor, case: Case) -> ArchiveEntries:
         )
         own = [e for e in rows if e.source_agency_id == membership.agency_id]
         excluded = [e.pk for e in rows if e.source_agency_id != membership.agency_id]
-    return ArchiveEntries(own=own, excluded_ids=excluded)
+        attachments = []
+        for row in (EntryAttachment.objects.filter(entry__in=[e.pk for e in own])
+                    .order_by("entry__created_at", "entry_id", "name", "id")):
+            with row.file.open("rb") as handle:
+                data = handle.read()
+            attachments.append(ArchiveAttachment(
+                id=row.pk, entry_id=row.entry_id, name=row.name,
+                content_type=row.content_type, sha256=row.sha256, data=data))
+    return ArchiveEntries(own=own, excluded_ids=excluded, attachments=attachments)

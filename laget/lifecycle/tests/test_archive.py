@@ -187,3 +187,52 @@ def test_the_shipped_schemas_are_the_published_ones():
     assert {name: _sha(SCHEMA_DIR / "v5.0" / name) for name in expected} == expected
     assert _sha(SCHEMA_DIR / "addml" / "v8.3" / "addml.xsd") == (
         "ffe4914371d6647bf5580c5b23714e8e2c2d0632082a6a907183836712fd555c")
+
+
+def test_attachments_go_as_pdfa_vedlegg_or_are_listed_as_not_converted(scene, settings, tmp_path):
+    """An image and a text file become PDF/A «vedlegg» to the entries' document; a PDF cannot be
+    made PDF/A here, so it stays out and is named (entries' document, ArchivedItem, audit)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from laget.records.access import entries_opened
+    from laget.records.models import EntryAttachment
+    from tests.pdf import pdf_text
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(picture, format="PNG")
+    files = [("tegning.png", "image/png", picture.getvalue()),
+             ("notat.txt", "text/plain", b"VEDLEGGSTEKST om leksehjelp."),
+             ("skjema.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")]
+    entry = scene.own_entries[0]
+    with entries_opened():
+        made = [EntryAttachment.objects.create(
+            entry=entry, file=ContentFile(data, name=name), name=name, content_type=kind,
+            size=len(data), sha256=EntryAttachment.digest(data)) for name, kind, data in files]
+    extract = _build(scene)
+    directory = Path(extract.directory)
+    folder = directory / f"dokumenter/{scene.case.pk}"
+    assert sorted(p.name for p in folder.glob("vedlegg-*.pdf")) == ["vedlegg-001.pdf",
+                                                                    "vedlegg-002.pdf"]
+    for path in folder.glob("vedlegg-*.pdf"):
+        assert _pdfa_part(path.read_bytes()) == "2B"
+    texts = [pdf_text(p.read_bytes()) for p in sorted(folder.glob("vedlegg-*.pdf"))]
+    assert any("VEDLEGGSTEKST om leksehjelp." in t for t in texts)
+    assert any("tegning.png" in t for t in texts)
+    entries_text = pdf_text((folder / "opplysninger.pdf").read_bytes())
+    assert "skjema.pdf" in entries_text and made[2].sha256 in entries_text.replace("\n", "")
+    # in the XML: the entries' journalpost has a Hoveddokument and two Vedlegg, and validates
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA_DIR / "laget" / "validering.xsd")))
+    tree = etree.parse(str(directory / "arkivstruktur.xml"))
+    assert schema.validate(tree), str(schema.error_log)
+    roles = [e.text for e in tree.iter(f"{N5}tilknyttetRegistreringSom")]
+    assert roles.count("Vedlegg") == 2 and roles.count("Hoveddokument") == 3
+    items = ArchivedItem.objects.filter(extract=extract)
+    assert items.filter(kind=ItemKind.DOCUMENT).count() == 5 == extract.document_count
+    assert list(items.filter(kind=ItemKind.ATTACHMENT_NOT_CONVERTED).values_list(
+        "object_id", flat=True)) == [made[2].pk]
+    event = AuditEvent.objects.get(action="lifecycle.archive_case")
+    assert event.details["attachments_not_converted"] == [str(made[2].pk)]

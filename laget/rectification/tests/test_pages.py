@@ -161,3 +161,34 @@ def test_the_list_reads_in_the_same_number_of_queries_for_more_requests(
         text = page(client, url)
     assert text.count('href="/retting/') == 4
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_the_owner_extends_the_deadline_and_the_family_sees_why(client, login, family_on, scene):
+    request = _register(scene)
+    url = reverse("web:rectification_detail", args=[request.pk])
+    login(client, scene.barnevern.user)  # the registrar may not extend
+    assert 'data-testid="extend-form"' not in page(client, url)
+    refused = client.post(url, {"step": "extend", "extension_reason": "Mange krav."})
+    assert refused.status_code == 302 and not RectificationRequest.objects.get().is_extended
+    login(client, scene.school.user)
+    assert 'data-testid="extend-form"' in page(client, url)
+    missing = client.post(url, {"step": "extend", "extension_reason": " "})
+    assert missing.status_code == 400
+    assert "Skriv hvorfor fristen må forlenges." in missing.content.decode()
+    response = client.post(url, {"step": "extend",
+                                 "extension_reason": "Kravet gjelder mange notater."})
+    assert response.status_code == 302
+    extended = RectificationRequest.objects.get()
+    assert extended.deadline == clock.add_months(request.deadline, 2)
+    detail = page(client, url)
+    assert 'data-testid="extension-reason"' in detail and 'data-testid="extend-form"' not in detail
+    assert 'data-testid="decide-form"' in detail  # still to be decided
+    # the family's page shows the new deadline and the reason
+    family = extended.person
+    family_request = RectificationRequest.objects.filter(pk=extended.pk)
+    family_request.update(channel="family", registered_by=None, registered_by_agency=None,
+                          requested_by="guardian", guardian=scene.mother)
+    client.logout()
+    citizen_login(client, family_on, scene.mother.national_id)
+    shown = page(client, reverse("family:rectification", args=[family.pk]))
+    assert 'data-testid="family-extension"' in shown and "Kravet gjelder mange notater." in shown

@@ -73,3 +73,12 @@ class DecideForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(Decision.choices)
         self.fields["decision"].choices = [(d, labels[d]) for d in DECISIONS[kind]]
+
+
+class ExtendForm(forms.Form):
+    extension_reason = forms.CharField(
+        label=_("Hvorfor må fristen forlenges?"), max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Personen får vite om forlengelsen og grunnen. Skriv den slik at den kan "
+                    "leses uten fagkunnskap, uten andres personopplysninger."),
+        error_messages={"required": _("Skriv hvorfor fristen må forlenges.")})

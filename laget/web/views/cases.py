@@ -28,6 +28,7 @@ from laget.cases.weapon import weapon_followup_for
 from laget.core import clock
 from laget.core.errors import DomainError, NotFound
 from laget.family import thread as family_thread
+from laget.lifecycle import selectors as lifecycle_selectors
 from laget.records import services as records
 from laget.records.models import Case
 from laget.records.services import CASE_ROLES, is_district_coordinator
@@ -170,6 +171,8 @@ def case_detail(request: HttpRequest, actor: Actor, case_id: uuid.UUID) -> HttpR
         # the family's messages to the coordinator: for the bydel's coordinator only
         "family_thread": family_thread.staff_thread_for(actor=actor, case=case)
         if coordinator else None,
+        # the bydel leader's legal holds on erasure (issue 15)
+        "hold_panel": lifecycle_selectors.hold_panel_for(actor=actor, case=case),
     })
 
 

@@ -133,7 +133,11 @@ def _erasure_page(request: HttpRequest, actor: Actor, *, hold_form: HoldForm | N
 @actor_required()
 @require_http_methods(["GET"])
 def erasure_page(request: HttpRequest, actor: Actor) -> HttpResponse:
-    return _erasure_page(request, _archive_actor(actor))
+    # «Sett sletteforbud» from the case page or a candidate's row fills in what it is about.
+    initial = {key: request.GET[param] for key, param in (("kind", "gjelder"), ("object_id", "id"))
+               if param in request.GET}
+    return _erasure_page(request, _archive_actor(actor),
+                         hold_form=HoldForm(initial=initial) if initial else None)
 
 
 @actor_required()

@@ -17,8 +17,9 @@ from laget.core import clock
 from laget.core.errors import DomainError, NotFound
 from laget.records.services import CASE_ROLES, is_district_coordinator
 from laget.rectification import selectors, services
+from laget.rectification.models import RectificationRequest
 from laget.sharing import selectors as sharing
-from laget.web.forms.rectification import SELF, DecideForm, RequestForm
+from laget.web.forms.rectification import SELF, DecideForm, ExtendForm, RequestForm
 
 
 @actor_required(CASE_ROLES)
@@ -72,6 +73,10 @@ def request_detail(request: HttpRequest, actor: Actor,
     except NotFound:
         raise Http404 from None
     may_decide = found.is_open and selectors.may_decide(actor, found)
+    may_extend = (may_decide and not found.is_extended
+                  and clock.today() <= found.deadline)
+    if request.method == "POST" and request.POST.get("step") == "extend":
+        return _extend(request, actor, found, may_extend=may_extend)
     form = DecideForm(request.POST or None, kind=found.kind) if may_decide else None
     if request.method == "POST":
         if form is None:
@@ -90,8 +95,38 @@ def request_detail(request: HttpRequest, actor: Actor,
             else:
                 messages.success(request, _("Kravet er avgjort."))
                 return redirect("web:rectification_detail", rectification_id=found.pk)
+    return _detail(request, actor, found, form=form,
+                   extend_form=ExtendForm() if may_extend else None)
+
+
+def _detail(request: HttpRequest, actor: Actor, found: RectificationRequest, *,
+            form: DecideForm | None, extend_form: ExtendForm | None,
+            status: int = 200) -> HttpResponse:
     concerned = selectors.request_entries_for(actor=actor, request=found)
     return render(request, "web/rectification/detail.html", {
-        "item": found, "concerned": concerned, "form": form,
+        "item": found, "concerned": concerned, "form": form, "extend_form": extend_form,
         "overdue": found.is_open and found.deadline < clock.today(),
-    })
+    }, status=status)
+
+
+def _extend(request: HttpRequest, actor: Actor, found: RectificationRequest, *,
+            may_extend: bool) -> HttpResponse:
+    """The deadline extended by two months (GDPR art. 12(3)), once, within the first month."""
+    if not may_extend:
+        messages.error(request, _("Du kan ikke forlenge fristen for dette kravet."))
+        return redirect("web:rectification_detail", rectification_id=found.pk)
+    extend_form = ExtendForm(request.POST)
+    if extend_form.is_valid():
+        try:
+            services.request_extend(actor=actor, request=found,
+                                    reason=extend_form.cleaned_data["extension_reason"])
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            extend_form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Fristen er forlenget med to måneder. Gi personen "
+                                        "beskjed om forlengelsen og grunnen."))
+            return redirect("web:rectification_detail", rectification_id=found.pk)
+    form = DecideForm(kind=found.kind) if found.is_open else None
+    return _detail(request, actor, found, form=form, extend_form=extend_form, status=400)
