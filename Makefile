@@ -9,7 +9,7 @@ help:
 	@echo "make test    install what the tests need and run the whole suite on SQLite and PostgreSQL"
 	@echo "make fuzz    schemathesis over the API and the parsers' property tests, many examples"
 	@echo "make lint    ruff, import layers"
-	@echo "make bench   benchmarks (see bench/README.md)"
+	@echo "make bench   benchmarks (see bench/README.md); make bench QUICK=1: a reduced run, under 5 minutes"
 	@echo "make backup  back up the database and uploaded files (README: Running it for real)"
 
 demo:
@@ -36,7 +36,7 @@ lint: venv
 	.venv/bin/lint-imports
 
 bench: venv
-	@scripts/bench.sh
+	@scripts/bench.sh $(if $(filter 1 yes true,$(QUICK)),--quick)
 
 backup: venv
 	.venv/bin/python manage.py backup

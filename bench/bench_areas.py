@@ -9,9 +9,9 @@ registrations, fast-track milestones, ambulant requests, reentry outcomes) — G
 month, nothing stored — so the ratio says what the indicators' own logic (several GROUP BYs per
 table, medians, storing) costs beyond reading the rows once.
 
-Data: `seed_scale` (cases and concerns of the synthetic city) plus, made once and kept,
-`--registrations` synthetic police registrations of the seed's persons spread over five years
-(marked `grounds="bench_areas"`), so that the delbydel indicators have rows to count.
+Data: `seed_scale` (cases and concerns of the synthetic city, and its police registrations: two
+per person over five years, laget.demo.scale_services), topped up to `--registrations` when
+fewer (`ensure_registrations`), so that the delbydel indicators have rows to count.
 Interleaved (A B, then B A, …) after a warm-up; p50/p95 per operation and the ratio per pair.
 Writes the `areas.*` keys and an `areas` block to bench/results.json; see bench/README.md.
 
@@ -22,7 +22,6 @@ pointing at a PostgreSQL database (seeded on the first run).
 import argparse
 import datetime as dt
 import os
-import random
 import statistics
 import time
 from pathlib import Path
@@ -39,60 +38,26 @@ from benchlib import (  # noqa: E402
     git_commit,
     machine,
     merge_results,
+    parse_arguments,
     scale_size,
     summary,
 )
 from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.db.models.functions import TruncMonth  # noqa: E402
 
-from laget.accounts.models import Agency, AgencyType, User  # noqa: E402
 from laget.analytics import compute, evaluation  # noqa: E402
-from laget.areas.models import Subdistrict  # noqa: E402
 from laget.cases.models import Concern  # noqa: E402
 from laget.core import clock  # noqa: E402
+from laget.demo.scale_services import ensure_registrations  # noqa: E402
 from laget.fasttrack.models import Milestone  # noqa: E402
-from laget.people.models import Person  # noqa: E402
-from laget.policing.models import PoliceRegistration, RegistrationKind  # noqa: E402
+from laget.policing.models import PoliceRegistration  # noqa: E402
 from laget.records.models import Case  # noqa: E402
 from laget.reentry.models import Outcome  # noqa: E402
 from laget.schools.models import AmbulantRequest  # noqa: E402
 
-MARK = "bench_areas"
 TARGET_S = 10.0
-
-
-def ensure_registrations(count: int, seed: int) -> int:
-    """`count` synthetic police registrations of the seed's persons (made once, then kept)."""
-    have = PoliceRegistration.objects.filter(grounds=MARK).count()
-    if have >= count:
-        return have
-    unit = Agency.objects.filter(type=AgencyType.POLITI).first()
-    officer = User.objects.order_by("pk").first()
-    if unit is None or officer is None:
-        raise SystemExit("bench: no police agency or user; is the database seeded?")
-    persons = list(Person.objects.values_list("pk", "birth_date", "district_id")[:50_000])
-    by_district: dict[str, list[str]] = {}
-    for code, district in Subdistrict.objects.values_list("code", "district_id"):
-        by_district.setdefault(district, []).append(code)
-    every = [code for codes in by_district.values() for code in codes]
-    rng = random.Random(seed)
-    now = clock.now()
-    kinds = [RegistrationKind.STOP_SEARCH, RegistrationKind.APPREHENSION]
-    rows = []
-    for _i in range(count - have):
-        pk, birth, district = rng.choice(persons)
-        kind = rng.choice(kinds)
-        rows.append(PoliceRegistration(
-            kind=kind, person_id=pk, given_name="Syntetisk", family_name="Person",
-            birth_date=birth, occurred_at=now - dt.timedelta(minutes=rng.randrange(5 * 365 * 1440)),
-            subdistrict_id=rng.choice(by_district.get(district) or every), grounds=MARK,
-            unit=unit, officer=officer,
-            offence_category="vold" if kind == RegistrationKind.APPREHENSION else ""))
-    with transaction.atomic():
-        PoliceRegistration.objects.bulk_create(rows, batch_size=2000)
-    return count
 
 
 def baseline(start: dt.datetime) -> int:
@@ -130,7 +95,8 @@ def main() -> None:
     parser.add_argument("--registrations", type=int, default=200_000)
     add_scale_arguments(parser)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
-    args = parser.parse_args()
+    args = parse_arguments(parser, {"months": 12, "iterations": 2, "warmup": 1,
+                                    "registrations": 5_000})
     if connection.vendor != "postgresql":
         raise SystemExit("bench: the areas benchmark runs on PostgreSQL (set DATABASE_URL)")
 

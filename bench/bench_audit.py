@@ -15,9 +15,10 @@ On PostgreSQL (the `laget_bench` database of `make bench`):
 - **proofs**: `log.inclusion_proof()` for random leaves in the tree of 10 000 000, in process and
   over HTTP (`/api/v1/audit/proof/inclusion`, `manage.py runserver`).
 
-The log is seeded once to 10 000 000 leaves (`seed_log`, idempotent: it adds only what is missing)
-with valid leaves of erased events (random commitments, no payload), tiled as the sequencer tiles
-them. Writes the figures to bench/results.json; see bench/README.md.
+The log is seeded once to 10 000 000 leaves (`seed_log`: laget.demo.scale_audit, as `seed_scale
+--audit-events` seeds it; idempotent: it adds only what is missing), tiled as the sequencer tiles
+them; on a database cloned from `laget_bench_template` it is already there. Writes the figures
+to bench/results.json; see bench/README.md.
 """
 
 import argparse
@@ -48,19 +49,19 @@ from benchenv import django_setup  # noqa: E402
 # The audit log is signed with this benchmark's own key (benchenv).
 django_setup(log_name="bench-audit-log")
 
-from benchlib import git_commit, machine, merge_results, summary  # noqa: E402
+from benchlib import git_commit, machine, merge_results, parse_arguments, summary  # noqa: E402
 from django.db import connection, connections, models, transaction  # noqa: E402
-from django.db.models import Max  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from laget.accounts.actor import Actor  # noqa: E402
 from laget.accounts.models import Agency, AgencyType, Membership, Role, User  # noqa: E402
 from laget.audit import log, merkle  # noqa: E402
-from laget.audit.actions import Action, Outcome, Purpose  # noqa: E402
-from laget.audit.leaves import leaf_bytes  # noqa: E402
+from laget.audit.actions import Action, Purpose  # noqa: E402
 from laget.audit.models import AuditEvent, AuditEventPerson, Checkpoint, Tile  # noqa: E402
 from laget.audit.services import audit_record, event_fields, insert  # noqa: E402
-from laget.core import clock, requestcontext  # noqa: E402
+from laget.core import requestcontext  # noqa: E402
+from laget.demo.progress import Progress  # noqa: E402
+from laget.demo.scale_audit import CHUNK, seed_audit_log  # noqa: E402
 
 TARGET_APPEND_PER_S = 5000
 TARGET_APPEND_RATIO = 0.5
@@ -77,71 +78,15 @@ def say(text: str) -> None:
 
 # --- seeding the log -----------------------------------------------------------------------------
 
-#: What the seeded events did (a plausible mix of reads, writes and logins).
-SEED_ACTIONS = [Action.ENTRY_LIST] * 5 + [Action.CASE_VIEW] * 3 + [Action.PERSON_VIEW] * 3 + [
-    Action.ENTRY_VIEW, Action.ENTRY_CREATE, Action.LOGIN, Action.LOGOUT, Action.CASE_LIST,
-    Action.TEAM_MEMBER_ADD, Action.CONSENT_VIEW]
-SEED_START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-SEED_STEP = dt.timedelta(seconds=3)
-SEED_COLUMNS = ("occurred_at", "action", "outcome", "actor_label", "role", "object_type",
-                "object_id", "basis", "purpose", "request_id", "details", "leaf", "log_index",
-                "erased_at")
-
-
-def sequence_waiting() -> None:
-    while log.sequence() == log.BATCH:
-        pass
-
-
-def seed_log(target: int, *, chunk: int = 500_000) -> int:
-    """Add sequenced, tiled events until the log holds `target` leaves (none if it does).
-
-    Each chunk is one transaction under the sequencer's lock, as the sequencer's own rounds are:
-    the rows are written by COPY with their log indexes, their leaf hashes extend the tiles, and a
-    checkpoint is signed after it. The events are erased ones (payload and salt gone after
-    retention): valid leaves with random commitments, times 3 s apart from 2025-01-01. Returns how
-    many were added."""
-    added = 0
-    table = AuditEvent._meta.db_table
-    columns = ", ".join(SEED_COLUMNS)
-    erased_at = clock.now()
-    while True:
-        sequence_waiting()
-        started = time.perf_counter()
-        with transaction.atomic():
-            log._lock()
-            size = log.tiled_size()
-            top = AuditEvent.objects.aggregate(top=Max("log_index"))["top"]
-            if (top is None and size) or (top is not None and top + 1 != size):
-                raise SystemExit(f"bench: the log's tiles hold {size} leaves but its highest "
-                                 f"index is {top}; run `manage.py audit verify`")
-            if size >= target:
-                break
-            count = min(chunk, target - size)
-            rng = random.Random(size)  # seeded by the chunk's first position
-            leaves = []
-            with connection.cursor() as cursor, cursor.cursor.copy(
-                    f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for index in range(size, size + count):
-                    at = SEED_START + index * SEED_STEP
-                    action = SEED_ACTIONS[index % len(SEED_ACTIONS)]
-                    leaf = leaf_bytes(action=action, occurred_at=at, commit=rng.randbytes(32))
-                    leaves.append(leaf)
-                    copy.write_row((at, action, Outcome.OK, "", "", "", "", "", "", "", "{}",
-                                    leaf, index, erased_at))
-            hashes = [merkle.leaf_hash(leaf) for leaf in leaves]
-            step = merkle.TILE_WIDTH * 256
-            for offset in range(0, count, step):
-                log._append(0, size + offset, hashes[offset:offset + step])
-        log.checkpoint()
-        added += count
-        say(f"seeded {size + count:,} of {target:,} leaves "
-            f"({count / (time.perf_counter() - started):,.0f}/s)")
-    if added:
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {table}")
-            cursor.execute(f"VACUUM ANALYZE {Tile._meta.db_table}")
-    return added
+def seed_log(target: int, *, chunk: int = CHUNK) -> int:
+    """Fill the log to `target` leaves (none if it holds as many) with the events `seed_scale
+    --audit-events` writes (laget.demo.scale_audit: sealed events of the scale seed's staff
+    about its persons, each chunk one transaction under the sequencer's lock, by COPY, its leaf
+    hashes extending the tiles, a checkpoint signed after it). Returns how many were added."""
+    try:
+        return seed_audit_log(target, chunk=chunk, progress=Progress(), say=say)
+    except log.LogCorrupt as exc:
+        raise SystemExit(f"bench: {exc}") from exc
 
 
 # --- verifying -----------------------------------------------------------------------------------
@@ -622,7 +567,10 @@ def main() -> None:
     parser.add_argument("--proofs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
-    args, _others = parser.parse_known_args()  # scripts/bench.sh passes every benchmark's
+    # scripts/bench.sh passes every benchmark's options to each: others are ignored.
+    args = parse_arguments(parser, {"log_size": 50_000, "small_size": 10_000, "writers": 4,
+                                    "append_seconds": 2.0, "append_rounds": 1, "proofs": 20},
+                           known=True)
     if connection.vendor != "postgresql":
         raise SystemExit("bench: the audit benchmark runs on PostgreSQL (set DATABASE_URL)")
     if args.small_size > args.log_size:

@@ -46,6 +46,7 @@ from benchlib import (  # noqa: E402
     git_commit,
     machine,
     merge_results,
+    parse_arguments,
     scale_size,
 )
 from django.conf import settings  # noqa: E402
@@ -138,7 +139,7 @@ def main() -> None:
     parser.add_argument("--cases-each", type=int, default=40)
     add_scale_arguments(parser)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
-    args = parser.parse_args()
+    args = parse_arguments(parser, {"load_users": 5, "load_seconds": 10})
     if connection.vendor != "postgresql":
         raise SystemExit("bench: the load benchmark runs on PostgreSQL (set DATABASE_URL)")
     if settings.DEBUG:

@@ -55,7 +55,13 @@ from benchenv import django_setup  # noqa: E402
 # The audit log is signed with this benchmark's own key (benchenv).
 django_setup(log_name="bench-notify-log")
 
-from benchlib import git_commit, machine, merge_results, percentile  # noqa: E402
+from benchlib import (  # noqa: E402
+    git_commit,
+    machine,
+    merge_results,
+    parse_arguments,
+    percentile,
+)
 from django.conf import settings  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
@@ -721,7 +727,9 @@ def main() -> None:
                         help="messages for the per-task against batched comparison (0: none)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
-    args, _others = parser.parse_known_args()  # scripts/bench.sh passes every benchmark's
+    # scripts/bench.sh passes every benchmark's options to each: others are ignored.
+    args = parse_arguments(parser, {"seconds": 10.0, "rate": 20.0, "workers": "1", "drivers": 2,
+                                    "compare": 0, "drain": 60.0}, known=True)
     if connection.vendor != "postgresql":
         raise SystemExit("bench: the notification benchmark runs on PostgreSQL (set DATABASE_URL)")
     if settings.DEBUG:

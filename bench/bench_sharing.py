@@ -41,6 +41,7 @@ from benchlib import (  # noqa: E402
     git_commit,
     machine,
     merge_results,
+    parse_arguments,
     scale_size,
     summary,
 )
@@ -326,7 +327,8 @@ def main() -> None:
     add_scale_arguments(parser)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--plans", default=str(ROOT / "bench" / "plans"))
-    args = parser.parse_args()
+    args = parse_arguments(parser, {"iterations": 20, "warmup": 3, "caseworkers": 10,
+                                    "plans": str(ROOT / "bench" / "plans-quick")})
     if connection.vendor != "postgresql":
         raise SystemExit("bench: the sharing benchmark runs on PostgreSQL (set DATABASE_URL)")
 

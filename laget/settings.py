@@ -140,6 +140,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so that tests can start other processes (worker, scheduler) against it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# A streaming replica (read-only) for the analytics pages and the exports: laget.core.dbrouter
+# sends the reads of views wrapped in `reads_from_replica` there, everything else to default.
+# LAGET_REPLICA_MAX_LAG_S: further behind than this, or unreachable, and they read from default
+# (0: never checked). docs/DEPLOYMENT.md, «For a city».
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["laget.core.dbrouter.ReplicaRouter"]
+LAGET_REPLICA_MAX_LAG_S = env_int("LAGET_REPLICA_MAX_LAG_S", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -322,6 +335,9 @@ LAGET_PERIODIC_TASKS = {
                             "every": 24 * 3600},
     # Retention: what is due for erasure, for the owning bydel leader to confirm (issue 15).
     "find_due_erasures": {"task": "laget.lifecycle.tasks.find_due_erasures", "every": 24 * 3600},
+    # Rectification: the deciding agency reminded a week before a request's deadline and after.
+    "rectification_reminders": {"task": "laget.rectification.tasks.remind_due",
+                                "every": 24 * 3600},
 }
 LAGET_TASK_RESULT_RETENTION_DAYS = env_int("LAGET_TASK_RESULT_RETENTION_DAYS", 14)
 

@@ -107,6 +107,7 @@ class Membership(BaseModel):
         verbose_name_plural = _("medlemskap")
         ordering = ["agency__name", "role"]
         constraints = [
+            # one membership per user, agency and role
             models.UniqueConstraint(
                 fields=["user", "agency", "role"], name="accounts_membership_unique_role"
             ),
@@ -142,9 +143,11 @@ class ExternalIdentity(Device):
         verbose_name = _("ekstern identitet")
         verbose_name_plural = _("eksterne identiteter")
         constraints = [
+            # single sign-on finds the user by issuer and sub
             models.UniqueConstraint(
                 fields=["issuer", "subject"], name="accounts_externalidentity_unique_subject"
             ),
+            # a user links one identity per provider
             models.UniqueConstraint(
                 fields=["user", "issuer"], name="accounts_externalidentity_one_per_issuer"
             ),
@@ -174,6 +177,7 @@ class AccessReview(BaseModel):
         verbose_name_plural = _("tilgangsgjennomganger")
         ordering = ["-completed_at"]
         constraints = [
+            # one review per agency and quarter; the page looks it up by both
             models.UniqueConstraint(
                 fields=["agency", "period"], name="accounts_accessreview_one_per_period"
             ),
@@ -195,6 +199,7 @@ class AccessReviewLine(BaseModel):
         verbose_name = _("linje i tilgangsgjennomgang")
         verbose_name_plural = _("linjer i tilgangsgjennomgang")
         constraints = [
+            # one decision per member in a review
             models.UniqueConstraint(
                 fields=["review", "member"], name="accounts_accessreviewline_one_per_member"
             ),

@@ -86,6 +86,7 @@ class Dataset(BaseModel):
         verbose_name_plural = _("datasett")
         ordering = ["-fetched_on", "source"]
         constraints = [
+            # an import is stored once; a re-import finds it by these
             models.UniqueConstraint(fields=["source", "table_id", "fetched_on", "synthetic"],
                                     name="analytics_dataset_unique"),
         ]
@@ -121,6 +122,7 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indikatorverdier")
         ordering = ["indicator", "period", "area_code"]
         constraints = [
+            # one value per indicator, area and period (the recompute upserts by them)
             models.UniqueConstraint(fields=["indicator", "area_code", "period"],
                                     name="analytics_value_unique"),
             models.CheckConstraint(
@@ -130,6 +132,7 @@ class IndicatorValue(models.Model):
             models.CheckConstraint(condition=~Q(level="place") | ~Q(place_name=""),
                                    name="analytics_value_place_named"),
         ]
+        # an indicator's values by bydel and period (indicator page, fact sheet)
         indexes = [models.Index(fields=["indicator", "district", "period"])]
 
     def __str__(self) -> str:
@@ -216,6 +219,7 @@ class Commitment(BaseModel):
         verbose_name = _("forpliktelse")
         verbose_name_plural = _("forpliktelser")
         ordering = ["due_on", "party_name"]
+        # a programme's commitments by due date (the board)
         indexes = [models.Index(fields=["programme", "due_on"])]
 
     def __str__(self) -> str:
@@ -305,5 +309,6 @@ class DesignChecklistItem(BaseModel):
     class Meta:
         verbose_name = _("sjekkpunkt")
         verbose_name_plural = _("sjekkpunkter")
+        # one checklist item per topic in a development plan
         constraints = [models.UniqueConstraint(fields=["plan", "topic"],
                                                name="analytics_checklist_topic_once")]

@@ -17,6 +17,7 @@ from laget.api.parser import UnstorableText
 from laget.core.errors import DomainError, NotFound
 from laget.core.outage import RETRY_AFTER_SECONDS
 from laget.core.ratelimit import RateLimited
+from laget.core.requestlog import method_name, route_name
 
 logger = logging.getLogger("laget.api")
 
@@ -122,14 +123,15 @@ def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The database unreachable (laget.core.outage): 503 with Retry-After. A retry under the
     same Idempotency-Key is safe: it replays the answer if the call did commit after all."""
-    logger.error("Database unavailable on %s %s", request.method, request.path, exc_info=exc)
+    logger.error("Database unavailable on %s %s", method_name(request), route_name(request),
+                 exc_info=exc)
     response = problem(503, _("Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt."))
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    logger.exception("API error on %s %s", request.method, request.path)
+    logger.exception("API error on %s %s", method_name(request), route_name(request))
     return problem(500, _("Noe gikk galt. Feilen er logget."))
 
 

@@ -46,6 +46,7 @@ class ApiClient(BaseModel):
         verbose_name = _("API-klient")
         verbose_name_plural = _("API-klienter")
         ordering = ["agency__name", "name"]
+        # a client's name is unique within its agency
         constraints = [models.UniqueConstraint(fields=["agency", "name"],
                                                name="apiclients_client_unique_name")]
 
@@ -97,8 +98,10 @@ class IdempotencyRecord(BaseModel):
         verbose_name = _("idempotensnøkkel")
         verbose_name_plural = _("idempotensnøkler")
         constraints = [
+            # an Idempotency-Key replay: the client's record by key
             models.UniqueConstraint(fields=["client", "key"], name="apiclients_idem_unique_key",
                                     condition=Q(client__isnull=False)),
+            # the same for a browser session's calls: the user's record by key
             models.UniqueConstraint(fields=["user", "key"], name="apiclients_idem_unique_user_key",
                                     condition=Q(user__isnull=False)),
             models.CheckConstraint(condition=Q(client__isnull=True) ^ Q(user__isnull=True),

@@ -92,6 +92,7 @@ class PopulationByAgeBand(models.Model):
         verbose_name = _("folkemengde etter aldersgruppe")
         verbose_name_plural = _("folkemengde etter aldersgrupper")
         constraints = [
+            # one count per bydel, year and age band (import upserts, indicator lookups)
             models.UniqueConstraint(
                 fields=["district", "year", "age_band"], name="areas_popband_unique"
             )
@@ -117,6 +118,7 @@ class PopulationByAge(models.Model):
         verbose_name = _("folkemengde etter alder og kjønn")
         verbose_name_plural = _("folkemengde etter alder og kjønn")
         constraints = [
+            # one count per bydel, year, sex and age (import upserts, cohort sizes)
             models.UniqueConstraint(
                 fields=["district", "year", "sex", "age"], name="areas_popage_unique"
             )

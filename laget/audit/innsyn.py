@@ -202,6 +202,9 @@ def latest_checkpoint() -> CheckpointRef | None:
                          signed_at=checkpoint.signed_at)
 
 
+_ACTION_LABELS = dict(Action.choices)
+
+
 def _line(event: AuditEvent, checkpoint: CheckpointRef | None,
           withheld_by: Withholding | None) -> ReportLine:
     agency = event.agency
@@ -210,7 +213,6 @@ def _line(event: AuditEvent, checkpoint: CheckpointRef | None,
     index = event.log_index
     proof = (PROOF_PATH.format(index=index, size=checkpoint.size)
              if checkpoint is not None and index is not None and index < checkpoint.size else "")
-    action_labels = dict(Action.choices)
     return ReportLine(
         event_id=event.pk,
         occurred_at=event.occurred_at,
@@ -222,7 +224,7 @@ def _line(event: AuditEvent, checkpoint: CheckpointRef | None,
         role_label=event.role_label,
         staff_name=staff,
         action=event.action,
-        action_label=str(action_labels.get(event.action, event.action)),
+        action_label=str(_ACTION_LABELS.get(event.action, event.action)),
         outcome=event.outcome,
         outcome_label=event.get_outcome_display(),
         categories=_categories(event.details),
@@ -271,6 +273,8 @@ def innsyn_report(
     events = (
         events_concerning(person.pk)
         .select_related("actor", "agency")
+        # the log's own columns (leaf hash, committed payload, salt) are not shown: not fetched
+        .defer("leaf", "payload", "salt")
         .order_by("-occurred_at", "-id")
     )
     lines: list[ReportLine] = []

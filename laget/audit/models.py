@@ -17,14 +17,17 @@ from laget.core import clock
 
 class AuditEvent(models.Model):
     id = models.BigAutoField(primary_key=True)
+    # the auditor's search by period; retention's erasure of old events
     occurred_at = models.DateTimeField(_("tidspunkt"), default=clock.now, db_index=True)
-    action = models.CharField(_("handling"), max_length=60, choices=Action.choices, db_index=True)
+    # indexed in Meta (a plain b-tree: no LIKE index beside it, nothing searches by prefix)
+    action = models.CharField(_("handling"), max_length=60, choices=Action.choices)
     outcome = models.CharField(
         _("utfall"), max_length=10, choices=Outcome.choices, default=Outcome.OK
     )
+    # no index of its own: (actor, occurred_at) in Meta serves every lookup by user
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("bruker"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        null=True, blank=True, related_name="+", db_index=False,
     )
     actor_label = models.CharField(_("brukernavn"), max_length=150, blank=True)
     agency = models.ForeignKey(
@@ -52,7 +55,11 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("logghendelser")
         ordering = ["-id"]
         indexes = [
+            # the auditor's search by user and period; the bursts check; the actor's foreign key
             models.Index(fields=["actor", "occurred_at"]),
+            # the auditor's search by action; the unusual-access checks by read action
+            models.Index(fields=["action"], name="audit_event_action"),
+            # the sequencer's waiting events, in id order (and /readyz's lag)
             models.Index(fields=["id"], condition=models.Q(log_index__isnull=True),
                          name="audit_event_unsequenced"),
         ]
@@ -69,11 +76,15 @@ class AuditEventPerson(models.Model):
     """Which persons an event concerns (for innsyn). A plain id, not a foreign key: the log must
     outlive a person's erasure."""
 
-    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subjects")
+    # no index of its own: the unique (event, person_id) below serves lookups by event
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subjects",
+                              db_index=False)
+    # innsyn and the auditor's search by person
     person_id = models.UUIDField(db_index=True)
 
     class Meta:
         constraints = [
+            # a person once per event
             models.UniqueConstraint(fields=["event", "person_id"], name="audit_subject_once")
         ]
 
@@ -112,6 +123,7 @@ class Tile(models.Model):
 
     class Meta:
         constraints = [
+            # a tile by level and index (proofs and /log/tile reads)
             models.UniqueConstraint(fields=["level", "index"], name="audit_tile_once")
         ]
 
@@ -143,6 +155,7 @@ class Withholding(models.Model):
     erasure."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # a person's withholdings when innsyn is made
     person_id = models.UUIDField(_("person"), db_index=True)
     agency = models.ForeignKey(
         "accounts.Agency", verbose_name=_("virksomhet"), on_delete=models.PROTECT,

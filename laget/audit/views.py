@@ -15,6 +15,7 @@ from laget.accounts.models import Role
 from laget.audit.export import XLSX_CONTENT_TYPE, ExportTooLarge, audit_event_export
 from laget.audit.forms import EventSearchForm, PersonLookupForm
 from laget.audit.selectors import EventFilters, audit_event_search, audit_person_lookup
+from laget.core.dbrouter import reads_from_replica
 
 
 def _search_url(query: QueryDict, name: str = "audit:event_list") -> str:
@@ -50,6 +51,7 @@ def event_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @actor_required([Role.AUDITOR])
 @require_GET
 @recent_auth_required
+@reads_from_replica
 def event_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = EventSearchForm(request.GET or None)
     if request.GET and not form.is_valid():

@@ -37,6 +37,7 @@ class CaseStatusChange(BaseModel):
         verbose_name = _("statusendring")
         verbose_name_plural = _("statusendringer")
         ordering = ["changed_at", "id"]
+        # a case's status history in time order (timeline, statistics)
         indexes = [models.Index(fields=["case", "changed_at"], name="cases_status_case_idx")]
         constraints = [
             models.CheckConstraint(
@@ -110,8 +111,10 @@ class Concern(BaseModel):
         verbose_name_plural = _("bekymringer")
         ordering = ["-submitted_at", "id"]
         indexes = [
+            # the desk's new concerns of a bydel, newest first
             models.Index(fields=["district", "status", "-submitted_at"],
                          name="cases_concern_desk_idx"),
+            # the submitter's receipts, newest first
             models.Index(fields=["submitted_by", "-submitted_at"], name="cases_concern_mine_idx"),
         ]
         constraints = [
@@ -237,8 +240,11 @@ class Task(BaseModel):
         verbose_name_plural = _("oppgaver")
         ordering = ["status", "due_on", "created_at", "id"]
         indexes = [
+            # the agency's open tasks by due date (agency tasks, the desk's overdue)
             models.Index(fields=["agency", "status", "due_on"], name="cases_task_agency_idx"),
+            # a person's open tasks by due date (reminders, start page)
             models.Index(fields=["assignee", "status", "due_on"], name="cases_task_assignee_idx"),
+            # a plan's tasks by status (the plan panel)
             models.Index(fields=["plan", "status"], name="cases_task_plan_idx"),
         ]
         constraints = [
@@ -280,6 +286,7 @@ class PlanMeasure(BaseModel):
         verbose_name_plural = _("tiltak i planen")
         ordering = ["linked_on", "id"]
         constraints = [
+            # a measure is linked to a plan once
             models.UniqueConstraint(fields=["plan", "kind", "ref"], name="cases_measure_once"),
         ]
 
@@ -324,7 +331,9 @@ class Meeting(BaseModel):
         verbose_name = _("møte")
         verbose_name_plural = _("møter")
         ordering = ["starts_at", "id"]
+        # a case's meetings in time order
         indexes = [models.Index(fields=["case", "starts_at"], name="cases_meeting_case_idx"),
+                   # planned meetings in a period (the desk's week, reminders)
                    models.Index(fields=["status", "starts_at"], name="cases_meeting_when_idx")]
 
     def __str__(self) -> str:
@@ -437,6 +446,7 @@ class HandoverConfirmation(BaseModel):
         verbose_name = _("bekreftelse etter overføring")
         verbose_name_plural = _("bekreftelser etter overføring")
         constraints = [
+            # one confirmation per member in a handover
             models.UniqueConstraint(fields=["handover", "member"], name="cases_handover_once"),
         ]
 
@@ -534,7 +544,9 @@ class BarnevernReport(BaseModel):
         verbose_name = _("melding til barnevernet")
         verbose_name_plural = _("meldinger til barnevernet")
         ordering = ["-sent_at"]
+        # a barnevern service's reports: not received first, newest first
         indexes = [models.Index(fields=["district", "received_at", "-sent_at"]),
+                   # a case's reports to barnevern
                    models.Index(fields=["case", "sent_at"])]
         constraints = [
             models.CheckConstraint(

@@ -30,6 +30,7 @@ class ScheduledRun(models.Model):
 
     class Meta:
         constraints = [
+            # one run per task and time slot: the scheduler's claim
             models.UniqueConstraint(fields=["name", "slot"], name="core_scheduledrun_once_per_slot")
         ]
         ordering = ["-slot"]
@@ -49,8 +50,10 @@ class RateCounter(models.Model):
     expires = models.BigIntegerField()
 
     class Meta:
+        # the rate limiter's upsert of a bucket's count in a window
         constraints = [models.UniqueConstraint(fields=["bucket", "slot"],
                                                name="core_ratecounter_bucket_slot")]
+        # housekeeping deletes expired counters
         indexes = [models.Index(fields=["expires"], name="core_ratecounter_expires")]
 
     def __str__(self) -> str:

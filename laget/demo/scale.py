@@ -40,8 +40,10 @@ from laget.cases.models import (
     TaskStatus,
 )
 from laget.core import clock
+from laget.core.bulk import copy_insert
 from laget.core.errors import DomainError
 from laget.demo import names
+from laget.demo.progress import Progress
 from laget.people.identifiers import synthetic_national_id
 from laget.people.models import Guardian, GuardianRelation, IdKind, Language, Person
 from laget.records.models import Case, CaseMarker, CaseStatus, Entry, MarkerKind, TeamMember
@@ -415,7 +417,7 @@ def _make_persons(world: _World, total: int) -> list[_PersonInfo]:
         persons.append(person)
         infos.append(_PersonInfo(person.pk, born, district.code))
     for batch in _batches(persons):
-        Person.objects.bulk_create(batch)
+        copy_insert(Person, batch)
     return infos
 
 
@@ -521,9 +523,9 @@ def _make_cases(world: _World, cases: list[_CaseInfo]) -> None:
                 created_at=joined_at, updated_at=joined_at,
             ))
     for batch in _batches(case_rows):
-        Case.objects.bulk_create(batch)
+        copy_insert(Case, batch)
     for batch in _batches(member_rows):
-        TeamMember.objects.bulk_create(batch)
+        copy_insert(TeamMember, batch)
 
 
 def _make_markers(world: _World, cases: list[_CaseInfo]) -> int:
@@ -547,7 +549,7 @@ def _make_markers(world: _World, cases: list[_CaseInfo]) -> int:
                                    kind=MarkerKind.WEAPON_TRIGGER, valid_from=start,
                                    valid_to=stop))
     for batch in _batches(rows):
-        CaseMarker.objects.bulk_create(batch)
+        copy_insert(CaseMarker, batch)
     return len(rows)
 
 
@@ -575,7 +577,7 @@ def _make_guardians(world: _World, cases: list[_CaseInfo]) -> dict[uuid.UUID, li
             ids.append(guardian.pk)
         by_person[person.pk] = ids
     for batch in _batches(rows):
-        Guardian.objects.bulk_create(batch)
+        copy_insert(Guardian, batch)
     return by_person
 
 
@@ -600,14 +602,18 @@ class _Entries:
     written: int = 0
     consent_count: int = 0
     grant_count: int = 0
+    progress: Progress | None = None
 
     def flush(self, force: bool = False) -> None:
         if len(self.entries) < 4 * BATCH and not force:
             return
-        self.written += entries_bulk_create(self.entries, batch_size=BATCH)
-        Consent.objects.bulk_create(self.consents, batch_size=BATCH)
-        Consent.guardians.through.objects.bulk_create(self.guardian_links, batch_size=BATCH)
-        ConsentGrant.objects.bulk_create(self.grants, batch_size=BATCH)
+        written = entries_bulk_create(self.entries, batch_size=BATCH)
+        self.written += written
+        if self.progress is not None:
+            self.progress.advance(written)
+        copy_insert(Consent, self.consents)
+        copy_insert(Consent.guardians.through, self.guardian_links)
+        copy_insert(ConsentGrant, self.grants)
         self.consent_count += len(self.consents)
         self.grant_count += len(self.grants)
         self.entries, self.consents, self.guardian_links, self.grants = [], [], [], []
@@ -696,14 +702,15 @@ def _case_entries(world: _World, case: _CaseInfo, count: int, with_consent: bool
 
 
 def _make_entries(world: _World, cases: list[_CaseInfo], total: int,
-                  guardians: dict[uuid.UUID, list[uuid.UUID]]) -> _Entries:
+                  guardians: dict[uuid.UUID, list[uuid.UUID]],
+                  progress: Progress | None = None) -> _Entries:
     rng = world.rng
     weights = []
     for case in cases:
         span = ((case.closed or world.today) - case.opened).days + 30
         weights.append(span * rng.lognormvariate(0, 0.6))
     counts = _allocate(total, weights)
-    out = _Entries()
+    out = _Entries(progress=progress)
     for case, count in zip(cases, counts, strict=True):
         with_consent = count > 0 and rng.random() < CONSENT_SHARE
         _case_entries(world, case, count, with_consent, guardians.get(case.person.pk, []), out)
@@ -720,7 +727,8 @@ def _analyze() -> None:
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
 
 
-def build_scale(*, size: ScaleSize, seed: int = 2026) -> ScaleSummary:
+def build_scale(*, size: ScaleSize, seed: int = 2026,
+                progress: Progress | None = None) -> ScaleSummary:
     """Seed the database at `size`, or do nothing if a seed of that size and seed is already
     there. Raises ScaleSeedExists for a seed of other sizes."""
     existing = existing_seed()
@@ -747,8 +755,10 @@ def build_scale(*, size: ScaleSize, seed: int = 2026) -> ScaleSummary:
         summary.timings[name] = round(now - began, 2)
         return now
 
+    progress = progress or Progress(enabled=False)
     with transaction.atomic():
         mark = time.monotonic()
+        progress.phase("persons", size.persons)
         rulebook_load(text=DEFAULT_RULEBOOK.read_text(encoding="utf-8"),
                       file_name=DEFAULT_RULEBOOK.name)
         _make_agencies(world)
@@ -758,6 +768,8 @@ def build_scale(*, size: ScaleSize, seed: int = 2026) -> ScaleSummary:
                               code="users")
         persons = _make_persons(world, size.persons)
         summary.persons = len(persons)
+        progress.advance(len(persons))
+        progress.done()
         mark = lap("persons", mark)
         cases = _plan_cases(world, persons)
         summary.users = _make_users(world, size.users, _team_load(cases))
@@ -770,7 +782,9 @@ def build_scale(*, size: ScaleSize, seed: int = 2026) -> ScaleSummary:
         mark = lap("cases_teams", mark)
         if size.entries and not cases:
             raise DomainError("no cases to put entries on: seed more persons", code="persons")
-        written = _make_entries(world, cases, size.entries, guardians)
+        progress.phase("entries", size.entries)
+        written = _make_entries(world, cases, size.entries, guardians, progress)
+        progress.done()
         summary.entries, summary.consents = written.written, written.consent_count
         summary.grants = written.grant_count
         mark = lap("entries", mark)
@@ -1215,7 +1229,7 @@ def _wf_concerns(rng: random.Random, now: dt.datetime,
     return rows
 
 
-def build_workflow(*, seed: int = 2026) -> WorkflowSummary:
+def build_workflow(*, seed: int = 2026, progress: Progress | None = None) -> WorkflowSummary:
     """Give the scale cases a realistic SaLTo workflow, or do nothing if it is already there:
     for every case its status history; for every open case a plan with 1–3 goals and 2–8 tasks
     for agencies on the team (some overdue, some done with an outcome, some from meeting
@@ -1246,21 +1260,25 @@ def build_workflow(*, seed: int = 2026) -> WorkflowSummary:
                 .values_list("id", "person_id", "given_name", "family_name")):
             guardians.setdefault(person_id, []).append((pk, f"{given} {family}"))
         rows = _WfRows()
+        progress = progress or Progress(enabled=False)
+        progress.phase("workflow", len(cases))
         for case in cases:
+            progress.advance()
             _wf_status_history(rng, case, now, rows)
             if case.closed_at is None and case.status != CaseStatus.CLOSED:
                 _wf_case(rng, case, now, names_by_user, guardians.get(case.person_id, []), rows)
+        progress.done()
         concerns = _wf_concerns(rng, now, {c.person_id for c in cases})
         # In dependency order (plans before goals and tasks, meetings before participants).
-        CaseStatusChange.objects.bulk_create(rows.changes, batch_size=BATCH)
-        Plan.objects.bulk_create(rows.plans, batch_size=BATCH)
-        Goal.objects.bulk_create(rows.goals, batch_size=BATCH)
-        Task.objects.bulk_create(rows.tasks, batch_size=BATCH)
-        Meeting.objects.bulk_create(rows.meetings, batch_size=BATCH)
-        MeetingParticipant.objects.bulk_create(rows.participants, batch_size=BATCH)
-        MeetingDecision.objects.bulk_create(rows.decisions, batch_size=BATCH)
-        GuardianContact.objects.bulk_create(rows.contacts, batch_size=BATCH)
-        Concern.objects.bulk_create(concerns, batch_size=BATCH)
+        copy_insert(CaseStatusChange, rows.changes)
+        copy_insert(Plan, rows.plans)
+        copy_insert(Goal, rows.goals)
+        copy_insert(Task, rows.tasks)
+        copy_insert(Meeting, rows.meetings)
+        copy_insert(MeetingParticipant, rows.participants)
+        copy_insert(MeetingDecision, rows.decisions)
+        copy_insert(GuardianContact, rows.contacts)
+        copy_insert(Concern, concerns)
         summary.plans, summary.goals, summary.tasks = (len(rows.plans), len(rows.goals),
                                                        len(rows.tasks))
         summary.meetings, summary.participants = len(rows.meetings), len(rows.participants)

@@ -39,6 +39,7 @@ class FamilyMessage(BaseModel):
         verbose_name = _("melding med familien")
         verbose_name_plural = _("meldinger med familien")
         ordering = ["created_at", "id"]
+        # a case's message thread in time order
         indexes = [models.Index(fields=["case", "created_at"], name="family_msg_case_created")]
         constraints = [
             models.CheckConstraint(

@@ -71,6 +71,7 @@ class ParentSupportReferral(BaseModel):
         verbose_name_plural = _("henvisninger til foreldrestøtte")
         ordering = ["-created_at"]
         constraints = [
+            # one open referral per guardian and programme
             models.UniqueConstraint(
                 fields=["guardian", "offer"], condition=Q(status__in=["sent", "accepted"]),
                 name="familysupport_referral_one_open"),
@@ -100,6 +101,7 @@ class ParentSupportSession(BaseModel):
         verbose_name = _("oppmøte")
         verbose_name_plural = _("oppmøter")
         ordering = ["held_on"]
+        # one session per referral and day
         constraints = [models.UniqueConstraint(fields=["referral", "held_on"],
                                                name="familysupport_session_once_a_day")]
 
@@ -290,6 +292,7 @@ class InterpreterBooking(BaseModel):
         verbose_name = _("tolkebestilling")
         verbose_name_plural = _("tolkebestillinger")
         ordering = ["-starts_at"]
+        # the interpreter report: a budget year's bookings by bydel and agency
         indexes = [models.Index(fields=["budget_year", "district", "agency"],
                                 name="familysupport_interp_report")]
         constraints = [

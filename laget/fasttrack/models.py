@@ -93,9 +93,12 @@ class YouthCase(BaseModel):
         verbose_name = _("ungdomssak i hurtigsporet")
         verbose_name_plural = _("ungdomssaker i hurtigsporet")
         ordering = ["-created_at"]
+        # a police unit's open cases (the fast-track list)
         indexes = [models.Index(fields=["status", "unit"]),
+                   # a court's open cases (the fast-track list)
                    models.Index(fields=["status", "court"])]
         constraints = [
+            # a police case number once per unit; opening looks it up
             models.UniqueConstraint(fields=["unit", "police_case_number"],
                                     name="fasttrack_youthcase_unique_number"),
             models.CheckConstraint(condition=Q(status="open") | Q(closed_on__isnull=False),
@@ -123,6 +126,7 @@ class Milestone(BaseModel):
         verbose_name_plural = _("milepæler")
         ordering = ["occurred_on", "recorded_at"]
         constraints = [
+            # each milestone once per case
             models.UniqueConstraint(fields=["case", "kind"], name="fasttrack_milestone_once"),
             models.CheckConstraint(
                 condition=(Q(kind="charge_decision") & ~Q(outcome=""))

@@ -55,6 +55,7 @@ class Enrolment(BaseModel):
         verbose_name_plural = _("opptak i intensiv oppfølging")
         ordering = ["-starts_on", "-created_at"]
         constraints = [
+            # one running enrolment per case; the case page finds it
             models.UniqueConstraint(fields=["case"], condition=Q(ended_on__isnull=True),
                                     name="intensive_enrolment_one_open"),
             models.CheckConstraint(
@@ -86,6 +87,7 @@ class FollowUpMember(BaseModel):
         verbose_name_plural = _("oppfølgingsteamet")
         ordering = ["created_at", "id"]
         constraints = [
+            # a team member once on a follow-up team (the member rows a reader's access checks)
             models.UniqueConstraint(fields=["enrolment", "team_member"],
                                     condition=Q(removed_at__isnull=True),
                                     name="intensive_member_once"),
@@ -159,6 +161,7 @@ class CheckIn(BaseModel):
         verbose_name_plural = _("oppmøter")
         ordering = ["-on"]
         constraints = [
+            # one check-in per slot and day (today's check-ins)
             models.UniqueConstraint(fields=["slot", "on"], name="intensive_checkin_once"),
         ]
 

@@ -56,6 +56,7 @@ class Criterion(BaseModel):
         verbose_name = _("kriterium")
         verbose_name_plural = _("kriterier")
         ordering = ["programme", "position"]
+        # a programme's criteria in order, one per position
         constraints = [models.UniqueConstraint(fields=["programme", "position"],
                                                name="mentors_criterion_position_unique")]
 
@@ -123,8 +124,10 @@ class Application(ConsentFields, BaseModel):
         verbose_name = _("søknad")
         verbose_name_plural = _("søknader")
         ordering = ["-created_at"]
+        # a programme's applications by status (the desk, capacity)
         indexes = [models.Index(fields=["programme", "status"])]
         constraints = [
+            # one open application per programme and person
             models.UniqueConstraint(fields=["programme", "person"],
                                     condition=Q(status__in=["sendt", "venteliste"]),
                                     name="mentors_application_one_open"),
@@ -158,6 +161,7 @@ class Assessment(BaseModel):
     class Meta:
         verbose_name = _("vurdering")
         verbose_name_plural = _("vurderinger")
+        # one assessment per application and criterion
         constraints = [models.UniqueConstraint(fields=["application", "criterion"],
                                                name="mentors_assessment_once")]
 
@@ -177,6 +181,7 @@ class Mentor(BaseModel):
         verbose_name = _("ungt forbilde")
         verbose_name_plural = _("unge forbilder")
         ordering = ["-enrolled_on"]
+        # a person is a programme's active mentor once
         constraints = [models.UniqueConstraint(fields=["programme", "person"],
                                                condition=Q(ended_on__isnull=True),
                                                name="mentors_mentor_one_active")]
@@ -244,6 +249,7 @@ class Mentorship(ConsentFields, BaseModel):
         verbose_name_plural = _("mentorskap")
         ordering = ["-created_at"]
         constraints = [
+            # one live mentorship per programme and mentee
             models.UniqueConstraint(fields=["programme", "mentee"],
                                     condition=~Q(status="avsluttet"),
                                     name="mentors_mentorship_one_open"),

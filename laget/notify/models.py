@@ -86,11 +86,13 @@ class Message(BaseModel):
             # The delivery query: queued by due time, and sending by lease expiry.
             models.Index(fields=["next_attempt_at"], condition=Q(status="queued"),
                          name="notify_msg_queued_idx"),
+            # the minute sweep's sends whose lease ran out
             models.Index(fields=["lease_until"], condition=Q(status="sending"),
                          name="notify_msg_lease_idx"),
             # Failed messages a human must handle.
             models.Index(fields=["follow_up_agency", "failed_at"], condition=Q(status="failed"),
                          name="notify_msg_failed_agency_idx"),
+            # a user's own failed notifications
             models.Index(fields=["recipient_user", "failed_at"], condition=Q(status="failed"),
                          name="notify_msg_failed_user_idx"),
         ]

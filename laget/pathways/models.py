@@ -73,6 +73,7 @@ class Offer(BaseModel):
         verbose_name = _("tilbud")
         verbose_name_plural = _("tilbud")
         ordering = ["name"]
+        # the catalogue's filter by bydel, kind and active
         indexes = [models.Index(fields=["district", "kind", "active"], name="pathways_offer_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(age_min__lte=F("age_max")),
@@ -80,6 +81,7 @@ class Offer(BaseModel):
             models.CheckConstraint(condition=Q(places__isnull=True)
                                    | Q(free_places__lte=F("places")),
                                    name="pathways_offer_free_within_places"),
+            # a catalogue import updates an offer by its provider's reference
             models.UniqueConstraint(fields=["provider", "external_ref"],
                                     condition=~Q(external_ref=""),
                                     name="pathways_offer_external_ref_unique"),
@@ -167,7 +169,9 @@ class Referral(BaseModel):
         verbose_name = _("henvisning")
         verbose_name_plural = _("henvisninger")
         ordering = ["-created_at"]
+        # an offer's referrals by status (the provider's list, places taken)
         indexes = [models.Index(fields=["offer", "status"], name="pathways_referral_offer_idx"),
+                   # a case's referrals (the case page)
                    models.Index(fields=["case"], name="pathways_referral_case_idx")]
         constraints = [
             models.CheckConstraint(
@@ -193,5 +197,6 @@ class Attendance(BaseModel):
         verbose_name_plural = _("oppmøter")
         ordering = ["on"]
         constraints = [
+            # one attendance per referral and day
             models.UniqueConstraint(fields=["referral", "on"], name="pathways_attendance_once"),
         ]

@@ -24,7 +24,13 @@ from laget.pathways.plan import outcome_text
 from laget.pathways.services import REFERRAL_CATEGORIES, REFERRAL_PURPOSE, basis_summary
 from laget.people.models import AddressProtection, Guardian
 from laget.records.models import Case
-from laget.sharing.engine import disclosure_basis
+from laget.sharing.engine import (
+    Context,
+    LiveGrant,
+    context_at,
+    disclosure_basis,
+    live_consent_grants,
+)
 
 # --- the catalogue -------------------------------------------------------------------------------
 
@@ -77,11 +83,12 @@ class ProviderRow:
     age: int | None
 
 
-def _disclosed(referral: Referral) -> bool:
+def _disclosed(referral: Referral, *, grants: list[LiveGrant] | None = None,
+               ctx: Context | None = None) -> bool:
     bases = disclosure_basis(
         source_type=referral.referring_agency.type, recipient_type=referral.offer.provider.type,
         case_id=referral.case_id, birth_date=referral.person.birth_date,
-        categories=REFERRAL_CATEGORIES, purpose=REFERRAL_PURPOSE)
+        categories=REFERRAL_CATEGORIES, purpose=REFERRAL_PURPOSE, ctx=ctx, grants=grants)
     return all(b.allowed for b in bases)
 
 
@@ -93,9 +100,14 @@ def referrals_for_provider(*, actor: Actor) -> list[ProviderRow]:
         Referral.objects.filter(offer__provider_id=actor.membership.agency_id)
         .select_related("offer__provider", "person", "referring_agency"))
     today = clock.today()
+    # the consents of all the referrals' cases in one query (they go to the actor's agency)
+    ctx = context_at()
+    grants = live_consent_grants(case_ids={r.case_id for r in referrals},
+                                 recipient_type=actor.membership.agency.type,
+                                 purpose=REFERRAL_PURPOSE, ctx=ctx)
     rows = []
     for referral in referrals:
-        shown = _disclosed(referral)
+        shown = _disclosed(referral, grants=grants.get(referral.case_id, []), ctx=ctx)
         rows.append(ProviderRow(
             referral, referral.person.full_name if shown else _("(samtykket gjelder ikke lenger)"),
             referral.person.age_on(today) if shown else None))

@@ -92,6 +92,7 @@ class Person(BaseModel):
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         ordering = ["family_name", "given_name"]
+        # a bydel's persons by age (person list, the 18th-birthday warnings)
         indexes = [models.Index(fields=["district", "birth_date"])]
         constraints = [
             models.CheckConstraint(
@@ -163,6 +164,7 @@ class Guardian(BaseModel):
         verbose_name_plural = _("foresatte")
         ordering = ["family_name", "given_name"]
         constraints = [
+            # a guardian once per person; the family login finds guardians by number
             models.UniqueConstraint(
                 fields=["person", "national_id"], name="people_guardian_unique_per_person",
                 condition=Q(national_id__isnull=False),

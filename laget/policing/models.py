@@ -81,6 +81,7 @@ class PoliceRegistration(BaseModel):
         verbose_name = _("politiregistrering")
         verbose_name_plural = _("politiregistreringer")
         ordering = ["-occurred_at"]
+        # a unit's registrations, newest first (the police list)
         indexes = [models.Index(fields=["unit", "-occurred_at"])]
         constraints = [
             models.CheckConstraint(
@@ -120,6 +121,7 @@ class FastTrackRequest(BaseModel):
         verbose_name = _("anmodning om hurtigspor")
         verbose_name_plural = _("anmodninger om hurtigspor")
         ordering = ["-requested_at"]
+        # the prosecutors' pending requests, oldest first
         indexes = [models.Index(fields=["taken_up_at", "requested_at"])]
 
     def __str__(self) -> str:

@@ -61,6 +61,7 @@ class Case(BaseModel):
         verbose_name_plural = _("saker")
         ordering = ["-created_at"]
         constraints = [
+            # one open case per person; case_open_for_person looks it up
             models.UniqueConstraint(
                 fields=["person"], condition=~Q(status="closed"), name="records_case_one_open"
             ),
@@ -106,6 +107,7 @@ class TeamMember(BaseModel):
         verbose_name = _("teammedlem")
         verbose_name_plural = _("teammedlemmer")
         ordering = ["joined_on", "id"]
+        # the sharing filter's EXISTS: is this user on the case's team for this agency
         indexes = [models.Index(fields=["user", "agency", "case"], name="records_team_user_idx")]
         constraints = [
             models.CheckConstraint(
@@ -138,6 +140,7 @@ class CaseMarker(BaseModel):
     class Meta:
         verbose_name = _("saksmerke")
         verbose_name_plural = _("saksmerker")
+        # a case's markers by kind and programme (the engine's facts)
         indexes = [models.Index(fields=["case", "kind", "programme"], name="records_marker_idx")]
         constraints = [
             models.CheckConstraint(
@@ -191,7 +194,9 @@ class Entry(BaseModel):
         default_manager_name = "objects"
         ordering = ["-created_at", "-id"]
         indexes = [
+            # a case's entries, newest first (case page, API)
             models.Index(fields=["case", "-created_at"], name="records_entry_case_idx"),
+            # an agency's entries, newest first (emergency reviews, exports)
             models.Index(fields=["source_agency", "-created_at"], name="records_entry_source_idx"),
         ]
 

@@ -54,6 +54,7 @@ class Release(BaseModel):
         verbose_name_plural = _("løslatelser")
         ordering = ["expected_date", "id"]
         constraints = [
+            # one pending release per person
             models.UniqueConstraint(
                 fields=["person"], condition=Q(status__in=["registered", "handed_over"]),
                 name="reentry_release_one_upcoming"),
@@ -134,6 +135,7 @@ class Outcome(BaseModel):
         verbose_name = _("resultat etter løslatelse")
         verbose_name_plural = _("resultater etter løslatelse")
         ordering = ["milestone"]
+        # one outcome per plan and milestone
         constraints = [models.UniqueConstraint(fields=["plan", "milestone"],
                                                name="reentry_outcome_once")]
 
@@ -174,7 +176,9 @@ class ExchangeMessage(BaseModel):
         verbose_name = _("melding mellom kriminalomsorg og politi")
         verbose_name_plural = _("meldinger mellom kriminalomsorg og politi")
         ordering = ["-sent_at", "-id"]
+        # an agency's received messages (the mailbox)
         indexes = [models.Index(fields=["receiver_agency", "sent_at"]),
+                   # an agency's sent messages (the mailbox)
                    models.Index(fields=["sender_agency", "sent_at"])]
 
 
@@ -201,6 +205,7 @@ class NetworkAffiliation(BaseModel):
         verbose_name = _("nettverkstilknytning")
         verbose_name_plural = _("nettverkstilknytninger")
         ordering = ["network_code", "valid_from"]
+        # a person's networks (the placement check, registering)
         indexes = [models.Index(fields=["person", "network_code"])]
 
 
@@ -229,6 +234,7 @@ class Placement(BaseModel):
         verbose_name_plural = _("plasseringer")
         ordering = ["-placed_from", "-id"]
         constraints = [
+            # one current placement per person (the placement check)
             models.UniqueConstraint(fields=["person"], condition=Q(placed_to__isnull=True),
                                     name="reentry_placement_one_current"),
         ]

@@ -84,6 +84,7 @@ class Incident(BaseModel):
         verbose_name = _("hendelse")
         verbose_name_plural = _("hendelser")
         ordering = ["-occurred_at"]
+        # a school's open incidents (the overview)
         indexes = [models.Index(fields=["school", "closed_at"], name="schools_incident_open_idx")]
 
     def __str__(self) -> str:
@@ -110,6 +111,7 @@ class IncidentPupil(BaseModel):
         verbose_name = _("elev i hendelse")
         verbose_name_plural = _("elever i hendelse")
         constraints = [
+            # a pupil once per incident
             models.UniqueConstraint(fields=["incident", "person"],
                                     name="schools_incidentpupil_once"),
             models.CheckConstraint(condition=Q(perpetrator=True) | Q(victim=True)
@@ -181,6 +183,7 @@ class AmbulantRequest(BaseModel):
         verbose_name = _("forespørsel til ambulant team")
         verbose_name_plural = _("forespørsler til ambulant team")
         ordering = ["-requested_at"]
+        # the ambulant team's board: open requests by waiting time
         indexes = [models.Index(fields=["status", "requested_at"],
                                 name="schools_ambulant_status_idx")]
         constraints = [
@@ -295,6 +298,7 @@ class HearingParty(BaseModel):
             models.CheckConstraint(condition=Q(kind="elev", guardian__isnull=True)
                                    | Q(kind="foresatt", guardian__isnull=False),
                                    name="schools_party_guardian"),
+            # a guardian once per hearing
             models.UniqueConstraint(fields=["change", "guardian"],
                                     name="schools_party_guardian_once"),
         ]

@@ -4,7 +4,8 @@ dispatch → arrival → visits → closing report, forced school change with it
 handover of a pupil with an open SaLTo case to the receiving school's contact."""
 
 import datetime as dt
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -490,11 +491,19 @@ CHANGE_STANDS = frozenset({ChangeStatus.DECIDED, ChangeStatus.APPEALED, ChangeSt
 
 def receiving_contacts(change: SchoolChange) -> list[User]:
     """The receiving school's staff in a case role who may be added to the pupil's team."""
-    day = clock.today()
-    ids = Membership.objects.active(day).filter(
-        agency_id=change.to_school.agency_id, role__in=CASE_ROLES).values_list("user_id",
-                                                                                 flat=True)
-    return list(User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "pk"))
+    return receiving_contacts_for([change])[change.pk]
+
+
+def receiving_contacts_for(changes: Iterable[SchoolChange]) -> dict[uuid.UUID, list[User]]:
+    """`receiving_contacts` of many changes (the handovers page) in one query, by change id."""
+    changes = list(changes)
+    staff: dict[uuid.UUID, dict[int, User]] = {}
+    for membership in Membership.objects.active(clock.today()).filter(
+            agency_id__in={c.to_school.agency_id for c in changes},
+            role__in=CASE_ROLES).select_related("user"):
+        staff.setdefault(membership.agency_id, {})[membership.user_id] = membership.user
+    return {c.pk: sorted(staff.get(c.to_school.agency_id, {}).values(),
+                         key=lambda u: (u.last_name, u.first_name, u.pk)) for c in changes}
 
 
 @transaction.atomic

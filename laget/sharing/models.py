@@ -32,6 +32,7 @@ class RulebookVersion(BaseModel):
     sha256 = models.CharField(max_length=64)
     source = models.TextField(_("kildefil"))
     file_name = models.CharField(max_length=200)
+    # the version in force at a time: the latest loaded before it
     loaded_at = models.DateTimeField(_("lastet"), default=clock.now, db_index=True)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -83,6 +84,7 @@ class Rule(models.Model):
         verbose_name_plural = _("regler")
         ordering = ["version", "position"]
         constraints = [
+            # a rule once per version; rule pages look it up by both
             models.UniqueConstraint(fields=["version", "rule_id"], name="sharing_rule_unique_id"),
         ]
 
@@ -175,10 +177,12 @@ class ConsentGrant(models.Model):
 
     class Meta:
         indexes = [
+            # the engine's consent match: a case's grants by category, recipient and purpose
             models.Index(fields=["case", "category", "recipient", "purpose"],
                          name="sharing_grant_match_idx"),
         ]
         constraints = [
+            # a grant once per consent
             models.UniqueConstraint(
                 fields=["consent", "category", "recipient", "purpose"],
                 name="sharing_grant_unique",
@@ -200,6 +204,7 @@ class Disclosure(models.Model):
     Written in the same transaction as the audit event of the read."""
 
     id = models.BigAutoField(primary_key=True)
+    # the disclosure log by period (for oversight; no page reads it yet)
     at = models.DateTimeField(default=clock.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
@@ -220,6 +225,7 @@ class Disclosure(models.Model):
         verbose_name = _("utlevering")
         verbose_name_plural = _("utleveringer")
         ordering = ["-at", "-id"]
+        # a case's disclosures, newest first (no page reads it yet)
         indexes = [models.Index(fields=["case", "-at"], name="sharing_disclosure_case_idx")]
 
     def __str__(self) -> str:
@@ -260,6 +266,7 @@ class EmergencyAccess(BaseModel):
         verbose_name_plural = _("nødtilganger")
         ordering = ["review_due", "created_at"]
         indexes = [
+            # the leader's emergency accesses awaiting review
             models.Index(fields=["source_agency", "reviewed_at"], name="sharing_emergency_idx")
         ]
 
@@ -325,9 +332,11 @@ class ConsentProposalAnswer(models.Model):
     class Meta:
         ordering = ["at"]
         constraints = [
+            # one answer per guardian to a proposal
             models.UniqueConstraint(fields=["proposal", "guardian"],
                                     condition=Q(guardian__isnull=False),
                                     name="sharing_proposal_answer_guardian"),
+            # one answer from the young person to a proposal
             models.UniqueConstraint(fields=["proposal"], condition=Q(answered_by="youth"),
                                     name="sharing_proposal_answer_youth"),
         ]

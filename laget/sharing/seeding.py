@@ -4,6 +4,7 @@ or checked against a team, so no request path may call it."""
 
 from collections.abc import Iterable
 
+from laget.core.bulk import copy_insert
 from laget.records.access import entries_opened
 from laget.records.models import Entry
 
@@ -13,7 +14,7 @@ def entries_bulk_create(entries: Iterable[Entry], *, batch_size: int = 5000) -> 
     caller owns the transaction and the audit event for the whole seed."""
     rows = list(entries)
     with entries_opened():
-        Entry.objects.bulk_create(rows, batch_size=batch_size)
+        copy_insert(Entry, rows, batch_size=batch_size)  # COPY on PostgreSQL
     return len(rows)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from laget.core.outage import RETRY_AFTER_SECONDS, database_unavailable
 from laget.core.ratelimit import RateLimited
+from laget.core.requestlog import method_name, route_name
 
 logger = logging.getLogger("laget.web")
 
@@ -70,6 +71,6 @@ class DatabaseUnavailableMiddleware:
                           ) -> HttpResponse | None:
         if not database_unavailable(exception):
             return None
-        logger.error("Database unavailable on %s %s", request.method, request.path,
+        logger.error("Database unavailable on %s %s", method_name(request), route_name(request),
                      exc_info=exception)
         return database_unavailable_response(request)

@@ -116,7 +116,7 @@ def test_a_second_run_changes_nothing(built):
                                      details__kind=WORKFLOW_KIND).count() == 1
     out = StringIO()
     call_command("seed_scale", persons=300, entries=600, users=60, districts=2, seed=7,
-                 workflow=True, stdout=out)
+                 workflow=True, audit_events=0, stdout=out)
     assert "already there" in out.getvalue()
 
 
@@ -145,6 +145,6 @@ def test_the_command_adds_the_workflow_to_a_seeded_database():
     build_scale(size=TINY, seed=7)
     out = StringIO()
     call_command("seed_scale", persons=300, entries=600, users=60, districts=2, seed=7,
-                 workflow=True, stdout=out)
+                 workflow=True, audit_events=0, stdout=out)
     assert "already seeded" in out.getvalue() and "plans" in out.getvalue()
     assert Plan.objects.count() == Case.objects.open().count()

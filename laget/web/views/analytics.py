@@ -16,6 +16,7 @@ from laget.analytics.models import Indicator, Level
 from laget.areas.models import District, DistrictKind
 from laget.areas.selectors import district_get
 from laget.core import clock
+from laget.core.dbrouter import reads_from_replica
 from laget.core.errors import NotFound
 from laget.web import charts
 from laget.web.services.analytics_export import (
@@ -68,6 +69,7 @@ def _map(table: publish.Table, title: str) -> dict | None:
 
 
 @actor_required()
+@reads_from_replica
 def index(request: HttpRequest, actor: Actor | None) -> HttpResponse:
     districts = District.objects.filter(kind=DistrictKind.BYDEL).order_by("code")
     return render(request, "web/analytics/index.html", {
@@ -76,6 +78,7 @@ def index(request: HttpRequest, actor: Actor | None) -> HttpResponse:
 
 
 @actor_required()
+@reads_from_replica
 def indicator(request: HttpRequest, actor: Actor | None, key: str) -> HttpResponse:
     item = _indicator(key)
     year, available = _year(request, item)
@@ -90,6 +93,7 @@ def indicator(request: HttpRequest, actor: Actor | None, key: str) -> HttpRespon
 
 
 @actor_required()
+@reads_from_replica
 def indicator_export(request: HttpRequest, actor: Actor | None, key: str) -> HttpResponse:
     item = _indicator(key)
     year, _available = _year(request, item)
@@ -113,6 +117,7 @@ def _fact_sheet(request: HttpRequest,
 
 
 @actor_required()
+@reads_from_replica
 def district(request: HttpRequest, actor: Actor | None, code: str) -> HttpResponse:
     place, year, items = _fact_sheet(request, code)
     series = []
@@ -127,6 +132,7 @@ def district(request: HttpRequest, actor: Actor | None, code: str) -> HttpRespon
 
 
 @actor_required()
+@reads_from_replica
 def district_export(request: HttpRequest, actor: Actor | None, code: str) -> HttpResponse:
     """The fact sheet as XLSX: aggregates only, like the page (no audit event)."""
     place, year, items = _fact_sheet(request, code)

@@ -18,6 +18,7 @@ from laget.accounts.models import Role
 from laget.analytics import evaluation, profile
 from laget.areas.selectors import district_get
 from laget.core import clock
+from laget.core.dbrouter import reads_from_replica
 from laget.core.errors import NotFound
 from laget.web import charts
 from laget.web.services.district_profile import district_profile_pdf
@@ -65,6 +66,7 @@ def _chart(rows: list[evaluation.Row], title: str) -> dict:
 
 @actor_required(EVALUATION_ROLES)
 @require_GET
+@reads_from_replica
 def index(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "web/analytics/evaluation/index.html",
                   {"measures": evaluation.MEASURES})
@@ -72,6 +74,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @actor_required(EVALUATION_ROLES)
 @require_GET
+@reads_from_replica
 def measure(request: HttpRequest, actor: Actor, key: str) -> HttpResponse:
     item = _measure(key)
     kind = _kind(request)
@@ -92,6 +95,7 @@ def measure(request: HttpRequest, actor: Actor, key: str) -> HttpResponse:
 @actor_required(EXPORT_ROLES)
 @require_GET
 @recent_auth_required
+@reads_from_replica
 def export(request: HttpRequest, actor: Actor, key: str, fmt: str) -> HttpResponse:
     item = _measure(key)
     if fmt not in ("csv", "xlsx"):
@@ -108,6 +112,7 @@ def export(request: HttpRequest, actor: Actor, key: str, fmt: str) -> HttpRespon
 
 @actor_required()
 @require_GET
+@reads_from_replica
 def district_pdf(request: HttpRequest, actor: Actor | None, code: str) -> HttpResponse:
     try:
         place = district_get(code=code)

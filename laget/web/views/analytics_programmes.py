@@ -20,6 +20,7 @@ from laget.accounts.access import Actor, actor_required
 from laget.analytics import programmes, publish, targeting
 from laget.analytics.models import AreaProgramme, Direction, Level
 from laget.core import clock
+from laget.core.dbrouter import reads_from_replica
 from laget.core.errors import DomainError, NotFound
 from laget.web import charts
 from laget.web.forms.analytics_programmes import (
@@ -77,6 +78,7 @@ def _index_map(result: targeting.Ranking) -> dict | None:
 
 
 @actor_required()
+@reads_from_replica
 def targeting_index(request: HttpRequest, actor: Actor | None) -> HttpResponse:
     form, result = _targeting(request)
     query = request.GET.urlencode() if "ar" in request.GET else form.data.urlencode()
@@ -99,6 +101,7 @@ def _export(request: HttpRequest) -> targeting.Ranking:
 
 
 @actor_required()
+@reads_from_replica
 def targeting_csv(request: HttpRequest, actor: Actor | None) -> HttpResponse:
     result = _export(request)
     return HttpResponse(ranking_csv(result), content_type=CSV_CONTENT_TYPE, headers={
@@ -107,6 +110,7 @@ def targeting_csv(request: HttpRequest, actor: Actor | None) -> HttpResponse:
 
 
 @actor_required()
+@reads_from_replica
 def targeting_xlsx(request: HttpRequest, actor: Actor | None) -> HttpResponse:
     result = _export(request)
     return HttpResponse(ranking_xlsx(result), content_type=XLSX_CONTENT_TYPE, headers={

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from laget.accounts.access import Actor, actor_required
 from laget.accounts.models import AgencyType
 from laget.cases.access import may_see_workflow
+from laget.core.dbrouter import reads_from_replica
 from laget.core.errors import DomainError, NotFound
 from laget.familysupport import access, selectors, services, stats
 from laget.familysupport.models import ParentSupportReferral, ReferralStatus, RelocationReason
@@ -338,6 +339,7 @@ def _report(request: HttpRequest, actor: Actor, *, export: bool
 
 
 @actor_required()
+@reads_from_replica
 def interpreter_report(request: HttpRequest, actor: Actor) -> HttpResponse:
     form, report = _report(request, actor, export=False)
     return render(request, "web/familysupport/interpreter_report.html", {
@@ -346,6 +348,7 @@ def interpreter_report(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @actor_required()
+@reads_from_replica
 def interpreter_report_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     _form, report = _report(request, actor, export=True)
     name = f"tolkebruk-{report.budget_year}-{report.district_code or 'oslo'}.xlsx"

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from laget.accounts.access import Actor, actor_required
 from laget.accounts.models import Role
 from laget.core import clock
+from laget.core.dbrouter import reads_from_replica
 from laget.core.errors import DomainError, NotFound
 from laget.fasttrack import access, deadlines, reactions, selectors, services, stats
 from laget.fasttrack.deadlines import Responsible, StageStatus
@@ -475,6 +476,7 @@ def statistics_tables(figures: stats.CityStatistics) -> list[StageTables]:
 
 
 @actor_required()
+@reads_from_replica
 def statistics(request: HttpRequest, actor: Actor) -> HttpResponse:
     form, figures = _statistics(request, actor)
     return render(request, "web/fasttrack/statistics.html", {
@@ -486,6 +488,7 @@ def statistics(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @actor_required()
+@reads_from_replica
 def statistics_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     _form, figures = _statistics(request, actor)
     if figures is None:

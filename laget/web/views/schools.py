@@ -364,5 +364,6 @@ def handovers(request: HttpRequest, actor: Actor) -> HttpResponse:
             messages.success(request, _("Kontaktpersonen ved den nye skolen er lagt til i "
                                         "teamet."))
             return redirect("web:schools_handovers")
+    contacts = services.receiving_contacts_for(c for c, _case in rows)
     return render(request, "web/schools/handovers.html", {
-        "rows": [(c, case, services.receiving_contacts(c)) for c, case in rows], "form": form})
+        "rows": [(c, case, contacts[c.pk]) for c, case in rows], "form": form})
