@@ -231,6 +231,19 @@ def request_register_family(
 
 
 @transaction.atomic
+def _locked_open(actor: Actor, request: RectificationRequest,
+                 refusal: str) -> RectificationRequest:
+    """The request under its row lock, still open, for one who may decide it."""
+    locked = RectificationRequest.objects.select_for_update().filter(pk=request.pk).first()
+    if locked is None:
+        raise NotFound()
+    if not may_decide(actor, locked):
+        raise DomainError(refusal, code="forbidden")
+    if not locked.is_open:
+        raise DomainError(_("Kravet er allerede avgjort."), code="decided")
+    return locked
+
+
 def request_decide(
     *, actor: Actor, request: RectificationRequest, decision: str, reason: str,
     corrected_text: str = "",
@@ -238,15 +251,8 @@ def request_decide(
     """The deciding agency's caseworker, coordinator or leader on the team decides. A decision
     that changes the record (corrected, partly, objection upheld) needs the new text, and each
     entry concerned is superseded by a new entry with it; a reason is always required."""
-    locked = RectificationRequest.objects.select_for_update().filter(pk=request.pk).first()
-    if locked is None:
-        raise NotFound()
-    request = locked
-    if not may_decide(actor, request):
-        raise DomainError(_("Bare virksomheten som eier opplysningene, kan avgjøre kravet."),
-                          code="forbidden")
-    if not request.is_open:
-        raise DomainError(_("Kravet er allerede avgjort."), code="decided")
+    request = _locked_open(actor, request,
+                           _("Bare virksomheten som eier opplysningene, kan avgjøre kravet."))
     if decision not in DECISIONS[request.kind]:
         raise DomainError(_("Velg en avgjørelse."), code="decision")
     reason = _text(reason, required=True, code="reason",
@@ -298,15 +304,8 @@ def request_extend(*, actor: Actor, request: RectificationRequest,
     extend the month once by two further months, within the first month and with its reasons.
     Whoever registered the request is asked to tell the person; the family pages show the new
     deadline and the reasons."""
-    locked = RectificationRequest.objects.select_for_update().filter(pk=request.pk).first()
-    if locked is None:
-        raise NotFound()
-    request = locked
-    if not may_decide(actor, request):
-        raise DomainError(_("Bare virksomheten som eier opplysningene, kan forlenge fristen."),
-                          code="forbidden")
-    if not request.is_open:
-        raise DomainError(_("Kravet er allerede avgjort."), code="decided")
+    request = _locked_open(actor, request,
+                           _("Bare virksomheten som eier opplysningene, kan forlenge fristen."))
     if request.is_extended:
         raise DomainError(_("Fristen er allerede forlenget én gang."), code="extended")
     today = clock.today()
