@@ -5,7 +5,7 @@ erasure, one of them held by a legal hold for a complaint — a concern dismisse
 rectification of a school's entry registered by the coordinator, so the school has one to decide.
 
 The old cases are made through the services today and then dated back (their opening, status
-history and closing), so the audit log says when the demo made them. Run once: a database that
+history, team and closing), so the audit log says when the demo made them. Run once: a database that
 already has an archive extract or an erasure candidate is left as it is."""
 
 import datetime as dt
@@ -21,7 +21,7 @@ from laget.lifecycle import erasure
 from laget.lifecycle.models import ArchiveExtract, ErasureCandidate, HoldReason
 from laget.lifecycle.services import archive_extract_build
 from laget.people.models import Person
-from laget.records.models import Case, CaseStatus
+from laget.records.models import Case, CaseStatus, TeamMember
 from laget.rectification import selectors as rectification_selectors
 from laget.rectification import services as rectification_services
 from laget.sharing import services as sharing_services
@@ -37,6 +37,7 @@ def _date_back(case: Case, *, opened: dt.datetime, closed: dt.datetime) -> None:
     for index, change in enumerate(changes):
         CaseStatusChange.objects.filter(pk=change.pk).update(changed_at=opened + step * index)
     Case.objects.filter(pk=case.pk).update(created_at=opened, closed_at=closed)
+    TeamMember.objects.filter(case=case).update(joined_on=opened.astimezone(clock.OSLO).date())
 
 
 def _old_case(coordinator, person: Person, *, opened: dt.datetime, closed: dt.datetime) -> Case:
