@@ -480,9 +480,14 @@ def test_the_periodic_task_waits_for_the_reminder_hour(ms, settings):
 
 def test_next_meeting_and_list_for_the_case_page(ms):
     assert selectors.meeting_next_for(actor=ms.police, case=ms.case) is None
-    later = ms.schedule(at=clock.now() + 5 * DAY)
-    sooner = ms.schedule(at=clock.now() + 2 * DAY)
-    cancelled = ms.schedule(at=clock.now() + DAY)
+    # at ten in the morning in Oslo, so that "an hour after the meeting" is the same day whatever
+    # the time the test runs
+    def at_ten(days: int) -> dt.datetime:
+        return dt.datetime.combine(clock.today() + days * DAY, dt.time(10), tzinfo=clock.OSLO)
+
+    later = ms.schedule(at=at_ten(5))
+    sooner = ms.schedule(at=at_ten(2))
+    cancelled = ms.schedule(at=at_ten(1))
     meetings.meeting_cancel(actor=ms.coordinator, meeting=cancelled)
     assert selectors.meeting_next_for(actor=ms.police, case=ms.case) == sooner
     assert selectors.meeting_list_for(actor=ms.police, case=ms.case) == [later, sooner, cancelled]
