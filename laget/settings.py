@@ -570,11 +570,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
                    "json": {"()": "laget.core.jsonlog.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LAGET_LOG_FORMAT}},
+    # Django's request and security lines name the route instead of the path (PathAsRoute).
+    "filters": {"path_as_route": {"()": "laget.core.requestlog.PathAsRoute"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LAGET_LOG_FORMAT,
+                             "filters": ["path_as_route"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Request lines carry only the path; Laget keeps personal data out of paths.
-        "django.request": {"level": "ERROR"},
+        # Django's request lines: errors only, with the route instead of the path (above).
+        "django.request": {"level": "ERROR", "filters": ["path_as_route"]},
         "axes": {"level": "WARNING"},
         # Never at DEBUG, even with LOG_LEVEL=DEBUG: the template engine logs a failed variable
         # lookup with the whole context (persons' names), the database backend every query with

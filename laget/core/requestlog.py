@@ -47,3 +47,20 @@ class RequestLogMiddleware:
                            "duration_ms": duration_ms,
                            "request_id": context.request_id if context else None})
         return response
+
+
+class PathAsRoute(logging.Filter):
+    """On Django's own `django.request` and `django.security` loggers, whose lines end with the
+    request's path («Internal Server Error: /saker/…/»): the path is replaced by the method and
+    the route's name, as in the request log. A path holds only ids, but ids of persons' cases are
+    what an outsider must not learn from a log either."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if path and isinstance(record.args, tuple) and record.args:
+            paths = {path, path.encode("unicode_escape").decode("ascii")}
+            named = f"{method_name(request)} {route_name(request)}"
+            record.args = tuple(named if isinstance(arg, str) and arg in paths else arg
+                                for arg in record.args)
+        return True

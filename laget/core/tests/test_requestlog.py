@@ -1,6 +1,7 @@
 """The request log (laget.core.requestlog) and the JSON log format (laget.core.jsonlog): one line
 per request with the route's name, never its path or query string, and the request id."""
 
+import contextlib
 import json
 import logging
 import os
@@ -110,3 +111,38 @@ def test_laget_log_format_json_switches_the_console_to_json_lines():
     wrong = _log_one_line("xml")
     assert wrong.returncode != 0
     assert "LAGET_LOG_FORMAT must be plain or json." in wrong.stderr
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.mark.parametrize("path, route", [
+    ("/saker/0b6c2d0e-8f5e-4a57-9d57-3c1f0f0f4a11/", "POST web:case_detail"),
+    ("/finnes/ikke/æøå/", "POST unmatched"),
+])
+def test_djangos_own_error_lines_name_the_route_not_the_path(path, route):
+    """«Internal Server Error: /saker/<id>/» becomes «Internal Server Error: POST web:case_detail»
+    (settings.LOGGING's filter on django.request); a path Django escaped is caught too."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.urls import Resolver404, resolve
+    from django.utils.log import log_response
+
+    request = RequestFactory().post(path)
+    with contextlib.suppress(Resolver404):
+        request.resolver_match = resolve(path)
+    lines = _Lines()
+    logger = logging.getLogger("django.request")
+    logger.addHandler(lines)
+    try:
+        log_response("%s: %s", "Internal Server Error", request.path,
+                     response=HttpResponse(status=500), request=request)
+    finally:
+        logger.removeHandler(lines)
+    assert lines.messages == [f"Internal Server Error: {route}"]
