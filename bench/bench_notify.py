@@ -18,7 +18,11 @@ concerns and task queue it writes must not land in the scale seed the other benc
   committed;
 - then a bounded wait until every message has arrived. Latency = first arrival − commit; lost =
   messages queued − distinct references that arrived; duplicates = POSTs − distinct keys.
-N = 1, then N = 4 (the issue's target: p95 ≤ 5 s and no losses with four). Then, to show what a
+N = 1, then N = 4 (the issue's target: p95 ≤ 5 s and no losses with four); then the baseline
+in the same run: the same registrations at the same rate with no workers and no queue, each
+driver delivering its registration's messages itself right after the commit with the workers' own
+`message_deliver` (`notify.inline_*`; `notify.p95_ratio` = the queue's p95 / the inline p95: what
+the outbox and the task queue add to the delivery itself). Then, to show what a
 delivery costs with and without the task around it, one worker meets 1 000 queued messages at once
 (`--compare`): delivered by their own `deliver_message` tasks, one task each (with the database
 connection of the settings, one per task, and kept between tasks), and by one
@@ -32,6 +36,7 @@ LAGET_BENCH_NOTIFY_RATE (default 50), or the flags.
 import argparse
 import datetime as dt
 import json
+import logging
 import multiprocessing
 import os
 import random
@@ -73,7 +78,7 @@ from laget.areas.models import District, Subdistrict  # noqa: E402
 from laget.core import clock  # noqa: E402
 from laget.demo import names  # noqa: E402
 from laget.notify.models import Channel, Message, MessageStatus  # noqa: E402
-from laget.notify.services import enqueue  # noqa: E402
+from laget.notify.services import enqueue, message_deliver  # noqa: E402
 from laget.people import services as people_services  # noqa: E402
 from laget.people.identifiers import synthetic_national_id  # noqa: E402
 from laget.people.models import GuardianRelation, Person  # noqa: E402
@@ -210,10 +215,12 @@ class Gateway:
 # --- the registering side ------------------------------------------------------------------------
 
 def drive(number: int, drivers: int, persons: list[tuple[str, str]], actor: Actor,
-          subdistrict: Subdistrict, start: float, rate: float, count: int
+          subdistrict: Subdistrict, start: float, rate: float, count: int, inline: bool = False
           ) -> tuple[list[dict[str, Any]], Counter]:
     """This driver's share of the registrations (i ≡ number mod drivers), each at start + i/rate
-    (or at once when behind): when it was due, began and returned committed, and its messages."""
+    (or at once when behind): when it was due, began and returned committed, and its messages.
+    `inline` (the baseline): the driver delivers its registration's messages itself right after
+    the commit, with the workers' own `message_deliver` — the same delivery without the queue."""
     records: list[dict[str, Any]] = []
     errors: Counter = Counter()
     for i in range(number, count, drivers):
@@ -232,8 +239,12 @@ def drive(number: int, drivers: int, persons: list[tuple[str, str]], actor: Acto
         # registration_create is the outermost transaction: it has committed when it returns
         # (after the commit only its on-commit hook ran: one INSERT of the delivery task).
         committed = time.time()
+        messages = [n.message_id for n in result.notices if n.message_id]
+        if inline:
+            for message_id in messages:
+                message_deliver(message_id=message_id)
         records.append({"i": i, "due": due, "began": began, "committed": committed,
-                        "messages": [n.message_id for n in result.notices if n.message_id],
+                        "messages": messages,
                         "manual": sum(1 for n in result.notices if n.manual_reason)})
     return records, errors
 
@@ -246,9 +257,17 @@ def driver_main(number: int, drivers: int, persons: list[tuple[str, str]], ids: 
     actor = Actor(user, Membership.objects.select_related("agency").get(pk=membership_id))
     subdistrict = Subdistrict.objects.select_related("district").get(pk=subdistrict_id)
     while (command := commands.get()) is not None:
-        start, rate, count = command
+        start, rate, count, gateway_url = command
+        inline = gateway_url is not None
+        if inline:  # the gateway's port is known only after the drivers were forked
+            settings.LAGET_NOTIFY_SMS_URL = gateway_url
+            settings.LAGET_NOTIFY_SMS_TOKEN = GATEWAY_TOKEN
+            # A line per message sent, as the workers write to their log files: not to the
+            # benchmark's terminal.
+            logging.getLogger("laget.notify").setLevel(logging.WARNING)
         cpu_before = os.times()
-        records, errors = drive(number, drivers, persons, actor, subdistrict, start, rate, count)
+        records, errors = drive(number, drivers, persons, actor, subdistrict, start, rate, count,
+                                inline)
         cpu_after = os.times()
         cpu = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
         results.put((number, records, dict(errors), cpu))
@@ -270,9 +289,10 @@ class Drivers:
         for process in self.processes:
             process.start()
 
-    def run(self, start: float, rate: float, count: int, timeout: float) -> list[Any]:
+    def run(self, start: float, rate: float, count: int, timeout: float,
+            inline_to: str | None = None) -> list[Any]:
         for queue in self.commands:
-            queue.put((start, rate, count))
+            queue.put((start, rate, count, inline_to))
         return [self.results.get(timeout=timeout) for _ in self.processes]
 
     def close(self) -> None:
@@ -473,16 +493,20 @@ def task_breakdown(since: dt.datetime, t0: float) -> dict[str, Any]:
 
 def run_once(workers_count: int, args: argparse.Namespace, drivers: Drivers, gateway: Gateway,
              logs: Path) -> dict[str, Any]:
-    say(f"{workers_count} worker(s): {args.rate:g} registrations/s for {args.seconds:g} s")
+    """With `workers_count` db_workers (and the scheduler) delivering; with 0, the baseline: no
+    queue, each driver delivers its registration's messages itself after the commit."""
+    inline = workers_count == 0
+    label = "inline (no queue)" if inline else f"{workers_count} worker(s)"
+    say(f"{label}: {args.rate:g} registrations/s for {args.seconds:g} s")
     prepared = prepare()
     extra = {}
     if args.conn_max_age is not None:
         extra["DATABASE_CONN_MAX_AGE"] = str(args.conn_max_age)
     env = child_env(gateway.url, extra)
-    workers = start_workers(workers_count, args.interval, env, logs)
-    scheduler = start_scheduler(env, logs) if args.scheduler else None
+    workers = [] if inline else start_workers(workers_count, args.interval, env, logs)
+    scheduler = start_scheduler(env, logs) if args.scheduler and not inline else None
     try:
-        ready_s = wait_ready(workers)
+        ready_s = wait_ready(workers) if workers else 0.0
         first_arrival = gateway.count()
         since = clock.now()
         count = round(args.rate * args.seconds)
@@ -492,7 +516,8 @@ def run_once(workers_count: int, args: argparse.Namespace, drivers: Drivers, gat
         cpu_workers = {w.pid: cpu_seconds(w.pid) for w in workers}
         cpu_pg, busy = postgres_cpu_seconds(), machine_busy()
         load_before = os.getloadavg()
-        reports = drivers.run(t0, args.rate, count, timeout=args.seconds * 4 + 300)
+        reports = drivers.run(t0, args.rate, count, timeout=args.seconds * 4 + 300,
+                              inline_to=gateway.url if inline else None)
         driven_until = time.time()
         records = [r for report in reports for r in report[1]]
         errors: Counter = Counter()
@@ -538,6 +563,8 @@ def run_once(workers_count: int, args: argparse.Namespace, drivers: Drivers, gat
                   if busy_after[1] > busy[1] else 0.0)
     result = {
         "workers": workers_count,
+        "delivery": "inline: the registering process delivers after its commit, no queue"
+                    if inline else "db_worker tasks (the deployment's path)",
         "prepared": prepared,
         "workers_ready_s": ready_s,
         "registrations_planned": count,
@@ -580,7 +607,7 @@ def run_once(workers_count: int, args: argparse.Namespace, drivers: Drivers, gat
         "backlog": sampler.rows[::5],
     }
     lat = result["latency"]
-    say(f"{workers_count} worker(s): {len(records)} registrations at "
+    say(f"{label}: {len(records)} registrations at "
         f"{result['achieved_rate_per_s']}/s; latency p50 {lat.get('p50_s')} s, p95 "
         f"{lat.get('p95_s')} s, max {lat.get('max_s')} s; lost {len(lost)}, duplicates "
         f"{result['duplicates']}; machine busy {busy_share:.0%}, load {load_after[0]:.1f}")
@@ -675,7 +702,8 @@ def metrics_of(runs: dict[int, dict[str, Any]], paths: dict[str, dict[str, Any]]
                     f"notify.{path}_worker_cpu_ms_per_message":
                         result["worker_cpu_ms_per_message"]}
     for count, run in runs.items():
-        prefix = "notify." if count == 4 else f"notify.w{count}_"
+        prefix = ("notify." if count == 4 else "notify.inline_" if count == 0
+                  else f"notify.w{count}_")
         latency = run["latency"]
         metrics |= {
             f"{prefix}p50_s": latency.get("p50_s"),
@@ -684,8 +712,12 @@ def metrics_of(runs: dict[int, dict[str, Any]], paths: dict[str, dict[str, Any]]
             f"{prefix}lost": run["lost"],
             f"{prefix}duplicates": run["duplicates"],
             f"{prefix}rate_per_s": run["achieved_rate_per_s"],
-            f"{prefix}worker_cpu_ms_per_message": run["cpu"]["workers_ms_per_message"],
         }
+        if count:  # inline, the delivering processes are the drivers (in the run's block)
+            metrics[f"{prefix}worker_cpu_ms_per_message"] = run["cpu"]["workers_ms_per_message"]
+    if metrics.get("notify.p95_s") is not None and metrics.get("notify.inline_p95_s"):
+        queued, inline = metrics["notify.p95_s"], metrics["notify.inline_p95_s"]
+        metrics["notify.p95_ratio"] = round(queued / inline, 2)
     return metrics
 
 
@@ -706,8 +738,10 @@ def main() -> None:
     parser.add_argument("--notify-rate", dest="rate", type=float,
                         default=env_number("LAGET_BENCH_NOTIFY_RATE", 50),
                         help="registrations per second (default 50, or LAGET_BENCH_NOTIFY_RATE)")
-    parser.add_argument("--notify-workers", dest="workers", default="1,4",
-                        help="db_worker counts to run, in order (default 1,4)")
+    parser.add_argument("--notify-workers", dest="workers", default="1,4,0",
+                        help="db_worker counts to run, in order; 0 is the baseline, delivered "
+                             "inline by the registering processes without the queue "
+                             "(default 1,4,0)")
     parser.add_argument("--drivers", type=int, default=8,
                         help="registering processes sharing the rate (default 8)")
     parser.add_argument("--drain", type=float,
@@ -728,7 +762,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
     # scripts/bench.sh passes every benchmark's options to each: others are ignored.
-    args = parse_arguments(parser, {"seconds": 10.0, "rate": 20.0, "workers": "1", "drivers": 2,
+    args = parse_arguments(parser, {"seconds": 10.0, "rate": 20.0, "workers": "4,0", "drivers": 2,
                                     "compare": 0, "drain": 60.0}, known=True)
     if connection.vendor != "postgresql":
         raise SystemExit("bench: the notification benchmark runs on PostgreSQL (set DATABASE_URL)")

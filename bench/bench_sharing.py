@@ -43,6 +43,7 @@ from benchlib import (  # noqa: E402
     merge_results,
     parse_arguments,
     scale_size,
+    sqlite_query_plan,
     summary,
 )
 from django.conf import settings  # noqa: E402
@@ -168,6 +169,8 @@ def sizes() -> dict[str, int]:
 # --- plans ---------------------------------------------------------------------------------------
 
 def explain_analyze(sql: str, params: Any) -> str:
+    if connection.vendor == "sqlite":  # bench_sqlite.py's laptop run: the plan, no times
+        return sqlite_query_plan(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, SETTINGS) {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
@@ -324,12 +327,15 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--caseworkers", type=int, default=40)
     parser.add_argument("--purpose", default=Purpose.OPPFOLGING)
+    parser.add_argument("--configured-only", action="store_true",
+                        help="measure with the configured settings only, not again with every "
+                             "rule in force (bench_sqlite.py)")
     add_scale_arguments(parser)
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--plans", default=str(ROOT / "bench" / "plans"))
     args = parse_arguments(parser, {"iterations": 20, "warmup": 3, "caseworkers": 10,
                                     "plans": str(ROOT / "bench" / "plans-quick")})
-    if connection.vendor != "postgresql":
+    if connection.vendor not in ("postgresql", "sqlite"):  # SQLite: bench_sqlite.py
         raise SystemExit("bench: the sharing benchmark runs on PostgreSQL (set DATABASE_URL)")
 
     size = scale_size(args)
@@ -348,13 +354,16 @@ def main() -> None:
     # then with every rule in force, as once a lawyer has reviewed them (more SQL: source types,
     # ages, programmes).
     configured = run(args, sample, "configured")
-    with override_settings(LAGET_RULES_UNREVIEWED_IN_FORCE=True):
-        in_force = run(args, sample, "rules_in_force")
+    in_force = None
+    if not args.configured_only:
+        with override_settings(LAGET_RULES_UNREVIEWED_IN_FORCE=True):
+            in_force = run(args, sample, "rules_in_force")
     load_after = os.getloadavg()
-    metrics = {**metrics_of(configured, "sharing"),
-               **metrics_of(in_force, "sharing.rules_in_force")}
-    targets = {**targets_of(metrics, "sharing"),
-               **targets_of(metrics, "sharing.rules_in_force")}
+    metrics = metrics_of(configured, "sharing")
+    targets = targets_of(metrics, "sharing")
+    if in_force is not None:
+        metrics |= metrics_of(in_force, "sharing.rules_in_force")
+        targets |= targets_of(metrics, "sharing.rules_in_force")
     counts = sorted(len(cases) for _actor, cases in sample)
     version = current_version()
     block = {

@@ -47,6 +47,7 @@ from benchlib import (  # noqa: E402
     merge_results,
     parse_arguments,
     scale_size,
+    sqlite_query_plan,
     summary,
 )
 from django.conf import settings  # noqa: E402
@@ -224,6 +225,8 @@ def run(args: argparse.Namespace, client: Client, case_urls: list[str], desk_url
 # --- queries and plans ---------------------------------------------------------------------------
 
 def explain_analyze(sql: str) -> str:
+    if connection.vendor == "sqlite":  # bench_sqlite.py's laptop run: the plan, no times
+        return sqlite_query_plan(sql)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, SETTINGS) {sql}")
         return "\n".join(row[0] for row in cursor.fetchall())
@@ -318,7 +321,7 @@ def main() -> None:
     parser.add_argument("--plans", default=str(ROOT / "bench" / "plans" / "web"))
     args = parse_arguments(parser, {"iterations": 20, "warmup": 3, "cases": 10,
                                     "plans": str(ROOT / "bench" / "plans-quick" / "web")})
-    if connection.vendor != "postgresql":
+    if connection.vendor not in ("postgresql", "sqlite"):  # SQLite: bench_sqlite.py
         raise SystemExit("bench: the web benchmark runs on PostgreSQL (set DATABASE_URL)")
     if settings.DEBUG:
         raise SystemExit("bench: DEBUG is on; run with DEBUG=0 (scripts/bench.sh does)")

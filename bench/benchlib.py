@@ -31,6 +31,19 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+    if connection.vendor == "sqlite":  # bench_sqlite.py's laptop runs
+        with connection.cursor() as cursor:
+            sqlite_settings = {}
+            for name in ("journal_mode", "synchronous", "cache_size", "page_size", "mmap_size",
+                         "temp_store"):
+                cursor.execute(f"PRAGMA {name}")
+                sqlite_settings[name] = cursor.fetchone()[0]
+        return {
+            "nproc": os.cpu_count(), "memory_gib": round(memory_kb / 1024 / 1024, 1),
+            "cpu": cpu, "os": platform.platform(), "python": platform.python_version(),
+            "django": django.get_version(),
+            "sqlite": connection.Database.sqlite_version, "sqlite_settings": sqlite_settings,
+        }
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         pg_version = cursor.fetchone()[0]
@@ -46,6 +59,26 @@ def machine() -> dict[str, Any]:
         "django": django.get_version(), "postgresql": pg_version,
         "postgresql_settings": pg_settings,
     }
+
+
+def sqlite_query_plan(sql: str, params: Any = None) -> str:
+    """SQLite's plan of a query, `EXPLAIN QUERY PLAN` as an indented tree (which tables it scans
+    and which indexes it searches; SQLite measures no times): on the laptop's engine what
+    `EXPLAIN (ANALYZE, BUFFERS)` is on PostgreSQL. A query SQLite cannot plan gives the error."""
+    from django.db import DatabaseError
+
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        except DatabaseError as exc:
+            return f"(no plan: {exc})"
+        rows = cursor.fetchall()
+    depth: dict[int, int] = {0: -1}
+    lines = []
+    for node, parent, _unused, detail in rows:
+        depth[node] = depth.get(parent, -1) + 1
+        lines.append("  " * depth[node] + detail)
+    return "\n".join(lines)
 
 
 def git_commit() -> str:
@@ -142,6 +175,8 @@ REQUIRED = (
     "notify.p95_s", "notify.lost",
     "web.case_page_p95_ms", "web.case_page_ratio", "web.desk_p95_ms",
     "areas.recompute_s", "seed.full_s", "mem.web_rss_mb",
+    "sqlite.case_page_p95_ms", "sqlite.desk_p95_ms", "sqlite.sharing_list_p95_ms",
+    "sqlite.case_page_vs_postgresql",
 )
 PENDING_REASONS = {
     "seed.full_s": "not measured yet: the benchmark of seed_scale at full size has not run on "
@@ -178,18 +213,36 @@ PAIRS: dict[str, tuple[str, str | None]] = {
        for page in ("case_page", "desk", "my_cases", "new_entries", "plan", "start_page")},
     **{f"load.{page}_p50_ms": ("load.baseline_p50_ms", "computed")
        for page in ("case_page", "desk", "my_cases", "new_entries", "plan", "start_page")},
+    "notify.p95_s": ("notify.inline_p95_s", "notify.p95_ratio"),
+    "notify.p50_s": ("notify.inline_p50_s", "computed"),
     "notify.tasks_per_s": ("notify.batched_per_s", "computed"),
     "notify.tasks_persistent_per_s": ("notify.batched_per_s", "computed"),
+    # bench_sqlite.py: on SQLite (`sqlite.*`) and on PostgreSQL at the same size in the same run
+    # (`sqlite.pg_*`), each page against the bare view and the sharing list against team-only.
+    **{f"sqlite.{engine}{measured}": (f"sqlite.{engine}{baseline}", f"sqlite.{engine}{ratio}")
+       for engine in ("", "pg_")
+       for measured, (baseline, ratio) in {
+           "case_page_p95_ms": ("bare_p95_ms", "case_page_ratio"),
+           "case_page_p50_ms": ("bare_p50_ms", "case_page_ratio_median_pair"),
+           "desk_p95_ms": ("bare_p95_ms", "desk_ratio"),
+           "desk_p50_ms": ("bare_p50_ms", "desk_ratio_median_pair"),
+           "sharing_list_p95_ms": ("sharing_list_baseline_p95_ms", "sharing_list_ratio_p95"),
+           "sharing_list_p50_ms": ("sharing_list_baseline_p50_ms", "sharing_list_ratio"),
+       }.items()},
+}
+
+# A ratio of two figures of the same run that are not each other's baseline: ratio metric →
+# (the figure, the one it is divided by). bench_sqlite.py: SQLite's p95 over PostgreSQL's, the
+# same page or list at the same size, measured one after the other.
+COMPARED: dict[str, tuple[str, str]] = {
+    f"sqlite.{name}_vs_postgresql": (f"sqlite.{name}_p95_ms", f"sqlite.pg_{name}_p95_ms")
+    for name in ("case_page", "desk", "sharing_list", "bare")
 }
 
 # Why a headline metric has no baseline (bench/README.md renders these).
 NO_BASELINE = {
     "sharing.explain_p95_ms": "nothing else does what explain() does (the engine's reasons for "
                               "one entry); held to an absolute target instead",
-    "notify.p95_s": "an end-to-end latency (commit to the SMS gateway) through the task queue, "
-                    "held to an absolute target; the same run measures one worker beside four "
-                    "(notify.w1_p95_s) and the delivery paths side by side, not the same work "
-                    "without the queue",
     "notify.lost": "a count that must be 0: a baseline could only be 0 too",
     "audit.proof_p95_ms": "the baseline of the proofs over HTTP (audit.proof_http_p95_ms); "
                           "nothing cheaper computes a proof",
@@ -218,6 +271,7 @@ _OPERATORS = {"<=": ("≤", lambda a, b: a <= b), ">=": ("≥", lambda a, b: a >
 
 UNITS = {
     "load.users": "count", "load.seconds": "s", "load.rps": "1/s", "load.error_rate": "share",
+    **dict.fromkeys(COMPARED, "×"),
 }
 _COUNTS = ("lost", "duplicates", "queries", "requests", "errors", "users", "events", "rows")
 
@@ -264,6 +318,7 @@ def metric_entries(name: str, metrics: dict[str, Any],
             roles.setdefault(baseline, ("baseline", measured))
             if ratio and ratio != "computed":
                 roles.setdefault(ratio, ("ratio", measured))
+    compared = {ratio: pair for ratio, pair in COMPARED.items() if ratio in metrics}
     entries = {}
     for metric, value in metrics.items():
         entry: dict[str, Any] = {"value": value, "unit": unit_of(metric), "baseline": None,
@@ -279,6 +334,8 @@ def metric_entries(name: str, metrics: dict[str, Any],
                 entry |= {"ratio": metrics[ratio_name], "ratio_metric": ratio_name}
         if metric in roles:
             entry |= {"role": roles[metric][0], "of": roles[metric][1]}
+        elif metric in compared:
+            entry |= {"role": "ratio", "of": compared[metric][0], "to": compared[metric][1]}
         entries[metric] = {**entry, **_target(metric, value), "run": name}
     return entries
 

@@ -56,6 +56,8 @@ def row(name: str, entry: dict[str, Any], runs: dict[str, Any]) -> str:
     baseline = ""
     if entry.get("baseline") is not None:
         baseline = f"{number(entry['baseline'])} (`{entry['baseline_metric']}`)"
+    elif entry.get("to"):  # two figures of the same run, neither the other's baseline
+        baseline = f"ratio of `{entry['of']}` to `{entry['to']}`"
     elif entry.get("role") in ("baseline", "ratio"):
         baseline = f"{entry['role']} of `{entry['of']}`"
     ratio = number(entry.get("ratio"))

@@ -11,6 +11,8 @@
 #        LAGET_BENCH_ONLY=audit scripts/bench.sh [its arguments]   (one benchmark: bench_audit.py)
 #        LAGET_BENCH_ONLY=notify LAGET_BENCH_NOTIFY_SECONDS=10 scripts/bench.sh   (a short run)
 #        LAGET_BENCH_ONLY=seed scripts/bench.sh   (time the full seed again, in a scratch database)
+#        LAGET_BENCH_ONLY=sqlite scripts/bench.sh   (SQLite beside PostgreSQL at the small size:
+#                                                   `laget_bench_small`, no city-scale template)
 #        LAGET_BENCH_RESEED=1 scripts/bench.sh   (seed the template again; drop laget_bench first
 #                                                  to have it cloned from the new one)
 # The full data (seed_scale at city scale, the workflow, the services, 10 M audit events) is
@@ -55,10 +57,15 @@ else
 fi
 template_db="${LAGET_BENCH_TEMPLATE_DB:-laget_bench_template}"
 seed_db="${LAGET_BENCH_SEED_DB:-laget_bench_seed}"
+# SQLite beside PostgreSQL at the small seed's size (bench_sqlite.py): a small database of its
+# own, kept; the quick run's database is small already.
+small_db="${LAGET_BENCH_SMALL_DB:-${main_db}_small}"
+if [ "$quick" = 1 ]; then small_db="$main_db"; fi
 bench_db() {
   case "$1" in
     bench/bench_notify.py) echo "$notify_db" ;;
     bench/bench_seed.py) echo "$seed_db" ;;
+    bench/bench_sqlite.py) echo "$small_db" ;;
     *) echo "$main_db" ;;
   esac
 }
@@ -110,7 +117,12 @@ drop_db() {  # a template must stop being one before it can be dropped
       -c "DROP DATABASE $1"
   fi
 }
-if [ "$quick" = 0 ] && [ "${LAGET_BENCH_ONLY:-}" != seed ]; then
+# The benchmarks that read the city-scale bench database; the others have databases of their own.
+needs_city=0
+for bench in "${benches[@]}"; do
+  case "$bench" in bench/bench_seed.py|bench/bench_sqlite.py) ;; *) needs_city=1 ;; esac
+done
+if [ "$quick" = 0 ] && [ "$needs_city" = 1 ]; then
   # The template: seeded once (into a database of its own name + _building, renamed when done,
   # so that an interrupted seed is never taken for a template), then kept.
   if [ "${LAGET_BENCH_RESEED:-0}" = 1 ]; then drop_db "$template_db"; fi
@@ -138,6 +150,11 @@ for bench in "${benches[@]}"; do
       continue
     fi
     drop_db "$seed_db"  # a scratch database: empty and migrated, dropped afterwards
+  fi
+  if [ "$quick" = 1 ] && [ "$bench" = bench/bench_sqlite.py ] && [ -z "${LAGET_BENCH_ONLY:-}" ]; then
+    echo "== $bench: skipped in the quick run of every benchmark (about a minute more, two the" \
+      "first time); LAGET_BENCH_ONLY=sqlite scripts/bench.sh --quick runs it" >&2
+    continue
   fi
   if [ "$quick" = 1 ] && ! grep -qE -- 'parse_arguments\(|--quick' "$bench"; then
     echo "== $bench: skipped, it has no --quick mode" >&2

@@ -102,6 +102,20 @@ def test_committed_results_hold_every_required_metric_or_say_why_not():
         assert document[key], key
 
 
+def test_committed_figures_have_their_baseline_or_say_why_not():
+    """The issue: each figure is measured side by side with its baseline in the same run. Every
+    required figure in the committed results has its baseline (or is the ratio of one that has),
+    or benchlib.NO_BASELINE says why it has none."""
+    document = json.loads((BENCH / "results.json").read_text(encoding="utf-8"))
+    for name in benchlib.REQUIRED:
+        entry = document["metrics"].get(name)
+        if entry is None or name in benchlib.NO_BASELINE:
+            continue
+        assert entry["baseline"] is not None or entry.get("role") == "ratio", name
+        if entry["baseline"] is not None:
+            assert entry["baseline_metric"] in document["metrics"], name
+
+
 def test_report_renders_the_table_between_the_markers(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n{report.METRICS_BEGIN}\nold\n{report.METRICS_END}\ntail\n"
