@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from benchenv import django_setup  # noqa: E402
 
 # The audit log is signed with this benchmark's own key (benchenv).
-django_setup(log_name="bench-audit-log")
+django_setup()  # signs as the city log (benchenv.CITY_LOG)
 
 from benchlib import git_commit, machine, merge_results, parse_arguments, summary  # noqa: E402
 from django.db import connection, connections, models, transaction  # noqa: E402

@@ -47,7 +47,7 @@ os.environ.setdefault("LAGET_STATIC_MANIFEST", "0")
 
 from benchenv import django_setup  # noqa: E402
 
-django_setup(log_name="bench-deploy")
+django_setup()  # signs as the city log (benchenv.CITY_LOG)
 
 import psycopg  # noqa: E402
 from bench_load import free_port, read_stats, session_for, staff, wait_ready  # noqa: E402
@@ -238,8 +238,7 @@ def load_phase(name: str, apps: int, args: argparse.Namespace, staff_file: Path,
             "requests": total["requests"], "errors": total["failures"], "rps": total["rps"],
             "p50_ms": total["p50_ms"], "p95_ms": total["p95_ms"], "p99_ms": total["p99_ms"],
             "pages": pages, "tasks": tasks, "load_average_1min": [load_before, load_after],
-            # the tree the sequencers built in turns; `problem` may also name a checkpoint
-            # signed by another key (an earlier seed's), which is not what is tested here
+            # the tree the sequencers built in turns, with every checkpoint before it
             "audit_log": {"first_bad_index": report.first_bad_index, "problem": report.problem,
                           "size": report.size, "waiting": report.unsequenced}}
 
@@ -495,6 +494,11 @@ def main() -> None:
             metrics[f"deploy.{name}.{key}"] = phase[key]
         metrics[f"deploy.{name}.requests_per_s"] = phase["rps"]
         metrics[f"deploy.{name}.tasks_drained_s"] = phase["tasks"]["drained_s"]
+        metrics[f"deploy.{name}.tasks_run_twice"] = phase["tasks"]["run_more_than_once"]
+        # the whole log, verified after the phase (every process signs as benchenv.CITY_LOG)
+        log_report = phase["audit_log"]
+        metrics[f"deploy.{name}.log_errors"] = int(
+            bool(log_report["problem"]) or log_report["first_bad_index"] is not None)
     metrics["deploy.two_apps_ratio"] = round(two["p95_ms"] / max(one["p95_ms"], 1), 2)
     metrics["deploy.two_apps_throughput_ratio"] = round(two["rps"] / max(one["rps"], 0.001), 2)
     if replica is not None:

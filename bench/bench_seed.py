@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from benchenv import django_setup  # noqa: E402
 
 # The checkpoints are signed with the audit benchmark's key, so that it verifies the log it finds.
-django_setup(log_name="bench-audit-log")
+django_setup()  # signs as the city log (benchenv.CITY_LOG)
 
 from benchlib import add_scale_arguments, git_commit, machine, merge_results, scale_size  # noqa: E402
 from django.db import connection  # noqa: E402

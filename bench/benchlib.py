@@ -264,6 +264,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "notify.p95_s": ("<=", 5), "notify.lost": ("==", 0),
     "areas.recompute_s": ("<=", 10),
     "load.error_rate": ("==", 0),
+    **{f"deploy.{phase}.{name}": ("==", 0) for phase in ("one_app", "two_apps")
+       for name in ("errors", "tasks_run_twice", "log_errors")},
     "seed.full_s": ("<=", 600),
 }
 _OPERATORS = {"<=": ("≤", lambda a, b: a <= b), ">=": ("≥", lambda a, b: a >= b),
@@ -273,7 +275,8 @@ UNITS = {
     "load.users": "count", "load.seconds": "s", "load.rps": "1/s", "load.error_rate": "share",
     **dict.fromkeys(COMPARED, "×"),
 }
-_COUNTS = ("lost", "duplicates", "queries", "requests", "errors", "users", "events", "rows")
+_COUNTS = ("lost", "duplicates", "queries", "requests", "errors", "users", "events", "rows",
+           "twice")
 
 
 def unit_of(name: str) -> str:
