@@ -39,6 +39,7 @@ from benchlib import (  # noqa: E402
     machine,
     merge_results,
     parse_arguments,
+    print_figures,
     scale_size,
     summary,
 )
@@ -158,9 +159,7 @@ def main() -> None:
     }
     path = Path(args.results)
     merge_results(path, "areas", metrics, block)
-    width = max(map(len, metrics))
-    for name, value in metrics.items():
-        print(f"{name:<{width}}  {value}")
+    print_figures(metrics)
     print(f"bench: wrote {path}")
 
 

@@ -49,7 +49,7 @@ from benchenv import django_setup  # noqa: E402
 # The audit log is signed with this benchmark's own key (benchenv).
 django_setup()  # signs as the city log (benchenv.CITY_LOG)
 
-from benchlib import git_commit, machine, merge_results, parse_arguments, summary  # noqa: E402
+from benchlib import git_commit, machine, merge_results, parse_arguments, print_figures, summary  # noqa: E402
 from django.db import connection, connections, models, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -621,11 +621,7 @@ def main() -> None:
     block["targets_met"] = targets = targets_of(metrics)
     path = Path(args.results)
     merge_results(path, "audit", metrics, block)
-    width = max(map(len, metrics))
-    for name, value in metrics.items():
-        print(f"{name:<{width}}  {value}")
-    for name, met in targets.items():
-        print(f"{'met ' if met else 'MISSED'}  {name}")
+    print_figures(metrics, targets)
     print(f"bench: wrote {path}")
 
 

@@ -66,6 +66,7 @@ from benchlib import (  # noqa: E402
     merge_results,
     parse_arguments,
     percentile,
+    print_figures,
 )
 from django.conf import settings  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
@@ -821,11 +822,7 @@ def main() -> None:
     block["targets_met"] = targets = targets_of(metrics)
     path = Path(args.results)
     merge_results(path, "notify", metrics, block)
-    width = max(map(len, metrics))
-    for name, value in metrics.items():
-        print(f"{name:<{width}}  {value}")
-    for name, met in targets.items():
-        print(f"{'met ' if met else 'MISSED'}  {name}")
+    print_figures(metrics, targets)
     print(f"bench: wrote {path}")
 
 

@@ -26,7 +26,14 @@ from benchenv import django_setup  # noqa: E402
 # The checkpoints are signed with the audit benchmark's key, so that it verifies the log it finds.
 django_setup()  # signs as the city log (benchenv.CITY_LOG)
 
-from benchlib import add_scale_arguments, git_commit, machine, merge_results, scale_size  # noqa: E402
+from benchlib import (  # noqa: E402
+    add_scale_arguments,
+    git_commit,
+    machine,
+    merge_results,
+    print_figures,
+    scale_size,
+)
 from django.db import connection  # noqa: E402
 
 from laget.audit import log  # noqa: E402
@@ -132,9 +139,7 @@ def main() -> None:
                   "estimate": needed},
         "target_s": TARGET_S,
     }
-    width = max(map(len, metrics))
-    for name, value in metrics.items():
-        print(f"{name:<{width}}  {value}")
+    print_figures(metrics)
     for name in ("scale_timings_s", "services_timings_s", "rows", "bytes"):
         print(f"{name}: {json.dumps(block[name])}")
     if args.no_results:

@@ -42,6 +42,7 @@ from benchlib import (  # noqa: E402
     machine,
     merge_results,
     parse_arguments,
+    print_figures,
     scale_size,
     sqlite_query_plan,
     summary,
@@ -393,11 +394,7 @@ def main() -> None:
     }
     path = Path(args.results)
     merge_results(path, "sharing", metrics, block)
-    width = max(map(len, metrics))
-    for name, value in metrics.items():
-        print(f"{name:<{width}}  {value}")
-    for name, met in targets.items():
-        print(f"{'met ' if met else 'MISSED'}  {name}")
+    print_figures(metrics, targets)
     print(f"bench: wrote {path} and the plans in {args.plans}")
 
 

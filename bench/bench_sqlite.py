@@ -46,6 +46,7 @@ from benchlib import (  # noqa: E402
     machine,
     merge_results,
     parse_arguments,
+    print_figures,
 )
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -249,9 +250,7 @@ def main() -> None:
     }
     path = Path(args.results)
     merge_results(path, "sqlite", metrics, block)
-    width = max(map(len, metrics))
-    for name, value in metrics.items():
-        print(f"{name:<{width}}  {value}")
+    print_figures(metrics)
     print(f"bench: wrote {path}")
 
 

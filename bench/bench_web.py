@@ -46,6 +46,7 @@ from benchlib import (  # noqa: E402
     machine,
     merge_results,
     parse_arguments,
+    print_figures,
     scale_size,
     sqlite_query_plan,
     summary,
@@ -398,9 +399,7 @@ def main() -> None:
     }
     path = Path(args.results)
     merge_results(path, "web", metrics, block)
-    width = max(map(len, metrics))
-    for name, value in metrics.items():
-        print(f"{name:<{width}}  {value}")
+    print_figures(metrics)
     spread = queries["case_page"]
     print(f"case page queries: {spread['by_count']} (count: cases); fewest {spread['fewest']}, "
           f"most {spread['most']}")

@@ -419,6 +419,15 @@ def write_results(path: Path, document: dict[str, Any]) -> None:
                     encoding="utf-8")
 
 
+def print_figures(metrics: dict[str, Any], targets: dict[str, bool] | None = None) -> None:
+    """A benchmark's figures on the terminal, a line each, then its targets met or missed."""
+    width = max(map(len, metrics), default=0)
+    for name, value in metrics.items():
+        print(f"{name:<{width}}  {value}")
+    for name, met in (targets or {}).items():
+        print(f"{'met ' if met else 'MISSED'}  {name}")
+
+
 def merge_results(path: Path, name: str, metrics: dict[str, Any], block: dict[str, Any]) -> None:
     """Write one benchmark's figures (flat names, `sharing.list_p95_ms`: 28.5) and its block
     into results.json, keeping the other benchmarks' figures: each figure becomes
