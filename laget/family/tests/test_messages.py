@@ -241,7 +241,8 @@ def test_access_lost_after_the_page_was_opened_is_checked_again_when_writing(sce
 ])
 def test_empty_or_too_long_is_a_clear_error_and_nothing_is_written(client, family_on, scene,
                                                                     login, text, error):
-    citizen_login(client, family_on, scene.mother.national_id)
+    logged_in = citizen_login(client, family_on, scene.mother.national_id)
+    assert logged_in.status_code == 302, logged_in.content.decode()[:500]
     response = client.post(messages_url(scene), {"text": text})
     assert response.status_code == 400
     html = response.content.decode()
